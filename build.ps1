@@ -1,0 +1,169 @@
+<#
+.SYNOPSIS
+    Builds, tests and demonstrates PbiPreflight.
+
+.DESCRIPTION
+    Build  lays out the importable module in out/PbiPreflight and the emulator in out/emulator.
+    Test   builds, runs the xUnit tests, then the Pester tests in a child PowerShell against the emulator,
+           and ends with one line "N passed, N failed" summing both; any failure makes the exit code 1.
+    Demo   builds, starts the emulator, and runs Invoke-PbiPreflight against a healthy tenant and broken ones.
+    Clean  removes out/ and the build folders.
+
+.EXAMPLE
+    dotnet tool restore && dotnet pwsh ./build.ps1 -Task Test
+#>
+[CmdletBinding()]
+param(
+    [ValidateSet('Build', 'Test', 'Demo', 'Clean')]
+    [string] $Task = 'Build',
+
+    [ValidateSet('Debug', 'Release')]
+    [string] $Configuration = 'Release'
+)
+
+$ErrorActionPreference = 'Stop'
+Set-StrictMode -Version Latest
+
+$root = $PSScriptRoot
+$out = Join-Path $root 'out'
+$moduleOut = Join-Path $out 'PbiPreflight'
+$emulatorOut = Join-Path $out 'emulator'
+$resultsOut = Join-Path $out 'test-results'
+
+function Invoke-Dotnet {
+    param([Parameter(ValueFromRemainingArguments)] [string[]] $Arguments)
+
+    & dotnet @Arguments
+    if ($LASTEXITCODE -ne 0) {
+        throw "dotnet $($Arguments -join ' ') failed with exit code $LASTEXITCODE."
+    }
+}
+
+function Get-ModuleVersion {
+    # The one place the version lives is Directory.Build.props; the manifest gets it stamped here.
+    [xml] $props = Get-Content -Raw (Join-Path $root 'Directory.Build.props')
+    $version = $props.Project.PropertyGroup.VersionPrefix | Where-Object { $_ } | Select-Object -First 1
+    if (-not $version) {
+        throw 'Directory.Build.props has no VersionPrefix.'
+    }
+
+    return $version
+}
+
+function Invoke-Build {
+    Write-Host "Building PbiPreflight ($Configuration)..."
+    Invoke-Dotnet build (Join-Path $root 'PbiPreflight.sln') -c $Configuration --nologo -v quiet
+
+    if (Test-Path $moduleOut) {
+        Remove-Item -Recurse -Force $moduleOut
+    }
+
+    # Publishing the cmdlet project gathers the engine and its dependencies (MSAL, Polly, System.Text.Json for
+    # Windows PowerShell) beside it; PowerShellStandard.Library is reference-only and is never copied.
+    Invoke-Dotnet publish (Join-Path $root 'src/PbiPreflight/PbiPreflight.csproj') -c $Configuration `
+        -o $moduleOut --no-build --nologo -v quiet
+    Get-ChildItem $moduleOut -Filter '*.deps.json' | Remove-Item
+    if (Test-Path (Join-Path $moduleOut 'System.Management.Automation.dll')) {
+        throw 'System.Management.Automation.dll must not ship with the module.'
+    }
+
+    $version = Get-ModuleVersion
+    $manifest = Get-Content -Raw (Join-Path $root 'PbiPreflight.psd1')
+    $manifest = $manifest -replace "ModuleVersion(\s*)=\s*'[^']*'", "ModuleVersion`$1= '$version'"
+    Set-Content -Path (Join-Path $moduleOut 'PbiPreflight.psd1') -Value $manifest -Encoding utf8
+    Copy-Item (Join-Path $root 'module/*') $moduleOut -Recurse -Force
+
+    Invoke-Dotnet publish (Join-Path $root 'src/PbiPreflight.Emulator/PbiPreflight.Emulator.csproj') `
+        -c $Configuration -o $emulatorOut --no-build --nologo -v quiet
+
+    Write-Host "Module laid out in $moduleOut (version $version); emulator in $emulatorOut."
+}
+
+function Get-PesterPath {
+    # Pester comes as a NuGet package, restored like every other dependency and imported by path.
+    Invoke-Dotnet restore (Join-Path $root 'tests/tools/tools.csproj') --nologo -v quiet
+    $packages = (& dotnet nuget locals global-packages --list) -replace '^global-packages:\s*', ''
+    $path = Join-Path $packages.Trim() 'pester/5.7.1/tools/Pester.psd1'
+    if (-not (Test-Path $path)) {
+        throw "Pester was restored but $path is missing."
+    }
+
+    return $path
+}
+
+function Invoke-XunitTests {
+    $trx = Join-Path $resultsOut 'xunit.trx'
+    Remove-Item $trx -ErrorAction Ignore
+    & dotnet test (Join-Path $root 'tests/PbiPreflight.Tests/PbiPreflight.Tests.csproj') -c $Configuration `
+        --no-build --nologo --logger "trx;LogFileName=$trx" --logger 'console;verbosity=minimal'
+    if (-not (Test-Path $trx)) {
+        throw 'The xUnit run left no results file; it did not run.'
+    }
+
+    [xml] $results = Get-Content -Raw $trx
+    $counters = $results.TestRun.ResultSummary.Counters
+    return [pscustomobject]@{
+        Passed  = [int] $counters.passed
+        Failed  = [int] $counters.failed + [int] $counters.error + [int] $counters.timeout
+        Skipped = [int] $counters.notExecuted
+    }
+}
+
+function Invoke-PesterTests {
+    param([string] $PesterPath)
+
+    # A child PowerShell, so the tests meet the module as a user does: freshly imported from out/.
+    $summaryPath = Join-Path $resultsOut 'pester-summary.json'
+    Remove-Item $summaryPath -ErrorAction Ignore
+    $pwsh = Join-Path $PSHOME 'pwsh.dll'
+    & dotnet $pwsh -NoProfile -NonInteractive -File (Join-Path $root 'tests/Pester/Invoke-PesterSuite.ps1') `
+        -PesterPath $PesterPath -SummaryPath $summaryPath -ResultsDirectory $resultsOut
+    if (-not (Test-Path $summaryPath)) {
+        throw 'The Pester run left no summary; it did not finish.'
+    }
+
+    return Get-Content -Raw $summaryPath | ConvertFrom-Json
+}
+
+function Invoke-Test {
+    Invoke-Build
+    New-Item -ItemType Directory -Force $resultsOut | Out-Null
+    $pesterPath = Get-PesterPath
+
+    $xunit = Invoke-XunitTests
+    Write-Host "xUnit: $($xunit.Passed) passed, $($xunit.Failed) failed, $($xunit.Skipped) skipped."
+    $pester = Invoke-PesterTests -PesterPath $pesterPath
+    Write-Host "Pester: $($pester.Passed) passed, $($pester.Failed) failed, $($pester.Skipped) skipped."
+
+    $passed = $xunit.Passed + $pester.Passed
+    $failed = $xunit.Failed + $pester.Failed
+    $skipped = $xunit.Skipped + $pester.Skipped
+    Write-Host "$passed passed, $failed failed, $skipped skipped"
+    if ($failed -gt 0 -or $passed -eq 0) {
+        exit 1
+    }
+}
+
+function Invoke-Demo {
+    Invoke-Build
+    & dotnet (Join-Path $PSHOME 'pwsh.dll') -NoProfile -NonInteractive -File (Join-Path $root 'tests/Demo.ps1') `
+        -ModulePath (Join-Path $moduleOut 'PbiPreflight.psd1') -EmulatorPath (Join-Path $emulatorOut 'PbiPreflight.Emulator.dll')
+    if ($LASTEXITCODE -ne 0) {
+        exit $LASTEXITCODE
+    }
+}
+
+function Invoke-Clean {
+    foreach ($folder in @($out) + (Get-ChildItem $root -Recurse -Directory -Include bin, obj | ForEach-Object FullName)) {
+        if (Test-Path $folder) {
+            Remove-Item -Recurse -Force $folder
+        }
+    }
+}
+
+switch ($Task) {
+    'Build' { Invoke-Build }
+    'Test' { Invoke-Test }
+    'Demo' { Invoke-Demo }
+    'Clean' { Invoke-Clean }
+}

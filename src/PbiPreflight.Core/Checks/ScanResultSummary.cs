@@ -1,0 +1,82 @@
+using System.Linq;
+using System.Text.Json;
+
+namespace PbiPreflight.Checks
+{
+    /// <summary>What a scan result holds, counted without keeping the document.</summary>
+    internal sealed class ScanResultSummary
+    {
+        public int Workspaces { get; private set; }
+
+        public int Datasets { get; private set; }
+
+        public int DatasetsWithTables { get; private set; }
+
+        public int DatasetsWithExpressions { get; private set; }
+
+        public int DatasetsWithSchemaErrors { get; private set; }
+
+        /// <summary>Counts a <c>WorkspaceInfoResponse</c>; null when the document is not one.</summary>
+        public static ScanResultSummary? Read(JsonElement root)
+        {
+            var workspaces = JsonText.Array(root, "workspaces");
+            if (workspaces is null)
+            {
+                return null;
+            }
+
+            var summary = new ScanResultSummary();
+            foreach (var workspace in workspaces.Value.EnumerateArray())
+            {
+                summary.Workspaces++;
+                var datasets = JsonText.Array(workspace, "datasets");
+                if (datasets is null)
+                {
+                    continue;
+                }
+
+                foreach (var dataset in datasets.Value.EnumerateArray())
+                {
+                    summary.Count(dataset);
+                }
+            }
+
+            return summary;
+        }
+
+        private void Count(JsonElement dataset)
+        {
+            Datasets++;
+            var tables = JsonText.Array(dataset, "tables");
+            var hasTables = tables?.EnumerateArray().Any(table => JsonText.Array(table, "columns")?.GetArrayLength() > 0)
+                ?? false;
+            if (hasTables)
+            {
+                DatasetsWithTables++;
+            }
+
+            // Expressions come back as the dataset's M parameters, a table's source or a measure's DAX.
+            var hasExpressions = JsonText.Array(dataset, "expressions")?.GetArrayLength() > 0 ||
+                (tables?.EnumerateArray().Any(HasExpression) ?? false);
+            if (hasExpressions)
+            {
+                DatasetsWithExpressions++;
+            }
+
+            if (dataset.ValueKind == JsonValueKind.Object &&
+                dataset.TryGetProperty("schemaRetrievalError", out var schemaError) &&
+                schemaError.ValueKind != JsonValueKind.Null)
+            {
+                DatasetsWithSchemaErrors++;
+            }
+        }
+
+        private static bool HasExpression(JsonElement table)
+        {
+            var sources = JsonText.Array(table, "source");
+            var measures = JsonText.Array(table, "measures");
+            return (sources?.EnumerateArray().Any(source => JsonText.String(source, "expression") != null) ?? false) ||
+                (measures?.EnumerateArray().Any(measure => JsonText.String(measure, "expression") != null) ?? false);
+        }
+    }
+}

@@ -1,0 +1,97 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Text.Json;
+using PbiPreflight.Http;
+
+namespace PbiPreflight.Checks
+{
+    /// <summary>One page of a workspace listing, reduced to what the checks use.</summary>
+    internal sealed class WorkspaceListing
+    {
+        private WorkspaceListing(ApiResponse response)
+        {
+            Response = response;
+        }
+
+        public ApiResponse Response { get; }
+
+        /// <summary>False when the answer was refused, failed or could not be read.</summary>
+        public bool Readable { get; private set; }
+
+        /// <summary>What was wrong with a 2xx answer that could not be read.</summary>
+        public string? ShapeProblem { get; private set; }
+
+        /// <summary>The service's <c>@odata.count</c>, or the page's length when it sent none.</summary>
+        public long Count { get; private set; }
+
+        /// <summary>True when the count is the page's length and the page was full, so there may be more.</summary>
+        public bool CountIsLowerBound { get; private set; }
+
+        public IReadOnlyList<WorkspaceSummary> Workspaces { get; private set; } = Array.Empty<WorkspaceSummary>();
+
+        public static WorkspaceListing Read(ApiResponse response, int pageSize)
+        {
+            var listing = new WorkspaceListing(response);
+            if (!response.IsSuccess)
+            {
+                return listing;
+            }
+
+            using var document = response.TryParseJson(out var problem);
+            if (document is null)
+            {
+                listing.ShapeProblem = problem;
+                return listing;
+            }
+
+            var value = JsonText.Array(document.RootElement, "value");
+            if (value is null)
+            {
+                listing.ShapeProblem = "JSON without a 'value' list";
+                return listing;
+            }
+
+            listing.Workspaces = value.Value.EnumerateArray()
+                .Where(item => item.ValueKind == JsonValueKind.Object)
+                .Select(WorkspaceSummary.From)
+                .Where(workspace => workspace.Id != null)
+                .ToList();
+            var count = JsonText.Number(document.RootElement, "@odata.count");
+            listing.Count = count ?? listing.Workspaces.Count;
+            listing.CountIsLowerBound = count is null && listing.Workspaces.Count >= pageSize;
+            listing.Readable = true;
+            return listing;
+        }
+    }
+
+    /// <summary>A workspace as a listing shows it.</summary>
+    internal sealed class WorkspaceSummary
+    {
+        public string? Id { get; private set; }
+
+        public string? Type { get; private set; }
+
+        public string? State { get; private set; }
+
+        public int DatasetCount { get; private set; }
+
+        public bool IsPersonal =>
+            string.Equals(Type, "PersonalGroup", StringComparison.OrdinalIgnoreCase) ||
+            string.Equals(Type, "Personal", StringComparison.OrdinalIgnoreCase);
+
+        public bool IsActive => State is null || string.Equals(State, "Active", StringComparison.OrdinalIgnoreCase);
+
+        public static WorkspaceSummary From(JsonElement item)
+        {
+            var datasets = JsonText.Array(item, "datasets");
+            return new WorkspaceSummary
+            {
+                Id = Guid.TryParse(JsonText.String(item, "id"), out var id) ? id.ToString("D") : null,
+                Type = JsonText.String(item, "type"),
+                State = JsonText.String(item, "state"),
+                DatasetCount = datasets?.GetArrayLength() ?? 0,
+            };
+        }
+    }
+}

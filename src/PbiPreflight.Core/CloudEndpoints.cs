@@ -1,0 +1,158 @@
+using System;
+
+namespace PbiPreflight
+{
+    /// <summary>The Power BI clouds a tenant can live in, named as MicrosoftPowerBIMgmt names them.</summary>
+    public enum PbiEnvironment
+    {
+        /// <summary>The worldwide commercial cloud.</summary>
+        Public,
+
+        /// <summary>US Government Community Cloud (GCC).</summary>
+        USGov,
+
+        /// <summary>US Government Community Cloud High.</summary>
+        USGovHigh,
+
+        /// <summary>US Department of Defense cloud.</summary>
+        USGovMil,
+
+        /// <summary>Power BI operated by 21Vianet in China.</summary>
+        China,
+
+        /// <summary>Hosts given by the caller, for a private endpoint, a test tenant or the emulator.</summary>
+        Custom,
+    }
+
+    /// <summary>
+    /// The three addresses a preflight needs in one cloud: where tokens come from, where the Power BI REST API
+    /// answers, and which resource the token must be issued for.
+    /// </summary>
+    public sealed class CloudEndpoints
+    {
+        /// <summary>The public Power BI resource, also the default for custom hosts.</summary>
+        public const string PublicResource = "https://analysis.windows.net/powerbi/api";
+
+        private CloudEndpoints(PbiEnvironment environment, Uri authorityHost, Uri apiBaseUri, Uri resourceUri)
+        {
+            Environment = environment;
+            AuthorityHost = authorityHost;
+            ApiBaseUri = apiBaseUri;
+            ResourceUri = resourceUri;
+        }
+
+        /// <summary>The cloud these endpoints belong to.</summary>
+        public PbiEnvironment Environment { get; }
+
+        /// <summary>The Entra ID origin, such as <c>https://login.microsoftonline.com</c>.</summary>
+        public Uri AuthorityHost { get; }
+
+        /// <summary>The Power BI REST origin, such as <c>https://api.powerbi.com</c>.</summary>
+        public Uri ApiBaseUri { get; }
+
+        /// <summary>The resource a token is requested for; the scope is this plus <c>/.default</c>.</summary>
+        public Uri ResourceUri { get; }
+
+        /// <summary>The client-credentials scope for the Power BI API of this cloud.</summary>
+        public string DefaultScope => ResourceUri.AbsoluteUri.TrimEnd('/') + "/.default";
+
+        /// <summary>
+        /// True for the clouds whose Entra host MSAL knows without asking the network; for custom hosts MSAL's
+        /// instance discovery would call the public cloud, so it is switched off.
+        /// </summary>
+        public bool IsWellKnownCloud => Environment != PbiEnvironment.Custom;
+
+        /// <summary>The endpoints of a named cloud (api-facts section 4).</summary>
+        public static CloudEndpoints For(PbiEnvironment environment)
+        {
+            switch (environment)
+            {
+                case PbiEnvironment.Public:
+                    return Create(environment, "https://login.microsoftonline.com", "https://api.powerbi.com", PublicResource);
+                case PbiEnvironment.USGov:
+                    return Create(
+                        environment,
+                        "https://login.microsoftonline.com",
+                        "https://api.powerbigov.us",
+                        "https://analysis.usgovcloudapi.net/powerbi/api");
+                case PbiEnvironment.USGovHigh:
+                    return Create(
+                        environment,
+                        "https://login.microsoftonline.us",
+                        "https://api.high.powerbigov.us",
+                        "https://high.analysis.usgovcloudapi.net/powerbi/api");
+                case PbiEnvironment.USGovMil:
+                    return Create(
+                        environment,
+                        "https://login.microsoftonline.us",
+                        "https://api.mil.powerbigov.us",
+                        "https://mil.analysis.usgovcloudapi.net/powerbi/api");
+                case PbiEnvironment.China:
+                    return Create(
+                        environment,
+                        "https://login.chinacloudapi.cn",
+                        "https://api.powerbi.cn",
+                        "https://analysis.chinacloudapi.cn/powerbi/api");
+                default:
+                    throw new PreflightArgumentException(
+                        "CustomEnvironmentRequiresUris",
+                        "Environment",
+                        Messages.CustomEnvironmentRequiresUris);
+            }
+        }
+
+        /// <summary>
+        /// Endpoints given by the caller. Both origins must be absolute https addresses: MSAL refuses any other
+        /// authority, and a bearer token must never travel in clear text.
+        /// </summary>
+        public static CloudEndpoints Custom(Uri? authorityHost, Uri? apiBaseUri, Uri? resourceUri)
+        {
+            if (authorityHost is null || apiBaseUri is null)
+            {
+                throw new PreflightArgumentException(
+                    "CustomEnvironmentRequiresUris",
+                    authorityHost is null ? "AuthorityHost" : "ApiBaseUri",
+                    Messages.CustomEnvironmentRequiresUris);
+            }
+
+            RequireHttpsOrigin(authorityHost, "AuthorityHost");
+            RequireHttpsOrigin(apiBaseUri, "ApiBaseUri");
+            var resource = resourceUri ?? new Uri(PublicResource);
+            if (!resource.IsAbsoluteUri)
+            {
+                throw new PreflightArgumentException(
+                    "InvalidResourceUri",
+                    "ResourceUri",
+                    Messages.Format(Messages.InvalidResourceUri, resource));
+            }
+
+            return new CloudEndpoints(PbiEnvironment.Custom, Origin(authorityHost), Origin(apiBaseUri), resource);
+        }
+
+        private static CloudEndpoints Create(PbiEnvironment environment, string authority, string api, string resource)
+        {
+            return new CloudEndpoints(environment, new Uri(authority), new Uri(api), new Uri(resource));
+        }
+
+        private static void RequireHttpsOrigin(Uri uri, string parameterName)
+        {
+            if (!uri.IsAbsoluteUri || uri.Scheme != Uri.UriSchemeHttps)
+            {
+                throw new PreflightArgumentException(
+                    "InsecureCustomUri",
+                    parameterName,
+                    Messages.Format(Messages.InsecureCustomUri, parameterName, uri));
+            }
+
+            if (uri.AbsolutePath.Trim('/').Length > 0 || uri.Query.Length > 0)
+            {
+                throw new PreflightArgumentException(
+                    "CustomUriNotAnOrigin",
+                    parameterName,
+                    Messages.Format(Messages.CustomUriNotAnOrigin, parameterName, uri));
+            }
+        }
+
+        private static Uri Origin(Uri uri) => new Uri(uri.GetLeftPart(UriPartial.Authority) + "/");
+    }
+}

@@ -1,0 +1,354 @@
+using System.Collections.Generic;
+
+namespace PbiPreflight.Diagnosis
+{
+    /// <summary>
+    /// Every verdict the checks can reach. Entra ID's AADSTS codes and Power BI's statuses and error codes map
+    /// onto these; text never comes from the service's prose, which Microsoft says to not depend on.
+    /// </summary>
+    public static class DiagnosisCatalog
+    {
+        private const string SecretsBlade = "Entra ID > App registrations > (the app) > Certificates & secrets";
+
+        private const string ReadOnlyAdminApiSetting =
+            "Admin portal > Tenant settings > Admin API settings > 'Service principals can access read-only " +
+            "admin APIs'";
+
+        private const string PublicApiSetting =
+            "Admin portal > Tenant settings > Developer settings > 'Service principals can use Fabric APIs' " +
+            "(formerly 'Allow service principals to use Power BI APIs')";
+
+        // Credential scope.
+
+        /// <summary>A token came back and carries nothing that breaks the later calls.</summary>
+        public static readonly Diagnosis TokenAcquired = new Diagnosis(
+            "TokenAcquired",
+            CheckStatus.Passed,
+            "A token for the Power BI API was issued to app {0} in tenant {1}; it expires at {2:u}.",
+            string.Empty);
+
+        /// <summary>AADSTS7000215.</summary>
+        public static readonly Diagnosis InvalidClientSecret = new Diagnosis(
+            "InvalidClientSecret",
+            CheckStatus.Failed,
+            "Entra ID rejected the client secret. The usual cause is that the secret's ID was copied instead of " +
+            "its Value.",
+            "Open " + SecretsBlade + ", and copy the secret's Value (shown only when it is created), not its " +
+            "Secret ID. If the value is lost, create a new secret and store its value.");
+
+        /// <summary>AADSTS7000222.</summary>
+        public static readonly Diagnosis ClientSecretExpired = new Diagnosis(
+            "ClientSecretExpired",
+            CheckStatus.Failed,
+            "The app's client secret has passed its end date, so every token request fails before Power BI is " +
+            "contacted.",
+            "Create a new client secret in " + SecretsBlade + " and update every place that stores it, or switch " +
+            "the app to a certificate.");
+
+        /// <summary>AADSTS7000218.</summary>
+        public static readonly Diagnosis ClientCredentialMissing = new Diagnosis(
+            "ClientCredentialMissing",
+            CheckStatus.Failed,
+            "Entra ID expected a client secret or certificate from this app, and none was sent.",
+            "Pass the app's secret or certificate. For user sign-in flows, set Authentication > Advanced settings " +
+            "> 'Allow public client flows' to Yes on the app registration.");
+
+        /// <summary>AADSTS700027.</summary>
+        public static readonly Diagnosis CertificateNotRegistered = new Diagnosis(
+            "CertificateNotRegistered",
+            CheckStatus.Failed,
+            "Entra ID could not verify the client assertion: the certificate is not registered on the app, or " +
+            "the assertion's signature, audience or time is wrong.",
+            "Upload the certificate's public key under " + SecretsBlade + " and check the machine's clock.");
+
+        /// <summary>AADSTS700016.</summary>
+        public static readonly Diagnosis AppNotFoundInTenant = new Diagnosis(
+            "AppNotFoundInTenant",
+            CheckStatus.Failed,
+            "No application with this client id exists in the tenant.",
+            "Check the Application (client) ID and the tenant on the app registration's Overview page. A " +
+            "multi-tenant app must first be consented in this tenant by an administrator.");
+
+        /// <summary>AADSTS90002.</summary>
+        public static readonly Diagnosis TenantNotFound = new Diagnosis(
+            "TenantNotFound",
+            CheckStatus.Failed,
+            "Entra ID does not know this tenant in this cloud.",
+            "Check the Directory (tenant) ID or domain, and that -Environment names the cloud the tenant lives " +
+            "in (a US Government or China tenant is not found in the public cloud).");
+
+        /// <summary>AADSTS900023.</summary>
+        public static readonly Diagnosis MalformedTenant = new Diagnosis(
+            "MalformedTenant",
+            CheckStatus.Failed,
+            "Entra ID could not read a tenant id or domain from the request.",
+            "Give the tenant as a GUID or a verified domain, and the authority host as an origin with no path.");
+
+        /// <summary>AADSTS53003.</summary>
+        public static readonly Diagnosis BlockedByConditionalAccess = new Diagnosis(
+            "BlockedByConditionalAccess",
+            CheckStatus.Failed,
+            "A Conditional Access policy blocked the sign-in.",
+            "In Entra ID > Security > Conditional Access, find the policy in the sign-in log's 'Conditional " +
+            "Access' tab and exclude this workload identity, or run from a location the policy allows.");
+
+        /// <summary>AADSTS500011.</summary>
+        public static readonly Diagnosis ResourceNotFound = new Diagnosis(
+            "ResourceNotFound",
+            CheckStatus.Failed,
+            "The Power BI resource was not found in the tenant: Power BI is not provisioned there, or the " +
+            "resource belongs to another cloud.",
+            "Check that -Environment (or -ResourceUri) names the tenant's cloud, and that someone in the tenant " +
+            "has signed in to Power BI once so its service principal exists.");
+
+        /// <summary>AADSTS1002012 and AADSTS70011.</summary>
+        public static readonly Diagnosis InvalidScope = new Diagnosis(
+            "InvalidScope",
+            CheckStatus.Failed,
+            "Entra ID refused the requested scope.",
+            "Client credentials must ask for the resource followed by /.default, for example " +
+            "https://analysis.windows.net/powerbi/api/.default.");
+
+        /// <summary>AADSTS65001.</summary>
+        public static readonly Diagnosis ConsentRequired = new Diagnosis(
+            "ConsentRequired",
+            CheckStatus.Failed,
+            "Nobody has consented to the permissions this sign-in asks for.",
+            "For a service principal, use client credentials and remove the Power BI API permissions from the " +
+            "app; for a user sign-in, grant admin consent to the delegated Power BI permissions.");
+
+        /// <summary>AADSTS1002016.</summary>
+        public static readonly Diagnosis TlsVersionTooOld = new Diagnosis(
+            "TlsVersionTooOld",
+            CheckStatus.Failed,
+            "Entra ID refused the connection's TLS version or cipher.",
+            "Enable TLS 1.2 or later on this machine; on Windows PowerShell 5.1 use .NET Framework 4.7 or later " +
+            "with the operating system's default TLS settings.");
+
+        /// <summary>MFA, password and account problems of a user sign-in.</summary>
+        public static readonly Diagnosis UserSignInBlocked = new Diagnosis(
+            "UserSignInBlocked",
+            CheckStatus.Failed,
+            "Entra ID refused the user's sign-in and asks for an interaction this sign-in cannot perform.",
+            "Use a service principal added to the security group of the read-only admin API setting, or sign in " +
+            "interactively; check the user's sign-in log for the failure reason.");
+
+        /// <summary>Any Entra error the catalog does not know; the service's own description is kept.</summary>
+        public static readonly Diagnosis TokenRequestFailed = new Diagnosis(
+            "TokenRequestFailed",
+            CheckStatus.Failed,
+            "Entra ID refused the token request: {0}",
+            "Look the code up on https://login.microsoftonline.com/error and check the sign-in logs of the app " +
+            "(Entra ID > Enterprise applications > (the app) > Sign-in logs) with the trace id.");
+
+        /// <summary>The authority could not be reached or answered something that is not Entra ID.</summary>
+        public static readonly Diagnosis AuthorityUnreachable = new Diagnosis(
+            "AuthorityUnreachable",
+            CheckStatus.Failed,
+            "The sign-in service at {0} could not be reached: {1}",
+            "Check the network path to the Entra ID host (proxy, firewall, DNS) and that -Environment or " +
+            "-AuthorityHost names the right cloud.");
+
+        /// <summary>The token carries Power BI application permissions, which the admin APIs refuse.</summary>
+        public static readonly Diagnosis AdminConsentPermissionsPresent = new Diagnosis(
+            "AdminConsentPermissionsPresent",
+            CheckStatus.Warning,
+            "The token carries the Power BI application permission(s) {0}. Power BI refuses read-only admin and " +
+            "scanner calls from a service principal that has admin-consent Power BI permissions.",
+            "In Entra ID > App registrations > (the app) > API permissions, remove the Power BI Service " +
+            "application permissions (Tenant.Read.All, Tenant.ReadWrite.All) and revoke their admin consent; " +
+            "access is granted through the security group of " + ReadOnlyAdminApiSetting + " instead.");
+
+        // Workspace permission.
+
+        /// <summary>Workspaces are visible.</summary>
+        public static readonly Diagnosis WorkspacesVisible = new Diagnosis(
+            "WorkspacesVisible",
+            CheckStatus.Passed,
+            "The identity sees {0} workspace(s) as a member and {1} through the admin API.",
+            string.Empty);
+
+        /// <summary>Both listings answered and both are empty.</summary>
+        public static readonly Diagnosis NoWorkspacesVisible = new Diagnosis(
+            "NoWorkspacesVisible",
+            CheckStatus.Failed,
+            "No workspaces available",
+            "The tenant shows no workspace to this identity through either API. Add the service principal (or " +
+            "a security group holding it) as Member or Admin of the workspaces to crawl, and check that the " +
+            "tenant has workspaces at all.");
+
+        /// <summary>The public listing is empty while the admin listing shows workspaces.</summary>
+        public static readonly Diagnosis NotWorkspaceMember = new Diagnosis(
+            "NotWorkspaceMember",
+            CheckStatus.Warning,
+            "The identity is a member of no workspace, while the admin API sees {0}. A crawl through the " +
+            "scanner API works; one that reads workspaces through the public API finds nothing.",
+            "If the catalog reads workspaces through the public API, add the service principal (or its " +
+            "security group) as Member of the workspaces to crawl.");
+
+        /// <summary>The public listing was refused.</summary>
+        public static readonly Diagnosis PublicApiNotAuthorized = new Diagnosis(
+            "PublicApiNotAuthorized",
+            CheckStatus.Failed,
+            "Power BI refused the public API (GET groups) to this identity.",
+            "Enable " + PublicApiSetting + " and add a security group that holds the service principal; changes " +
+            "take up to 15 minutes to apply.");
+
+        /// <summary>The admin listing, the scanner or refreshables were refused.</summary>
+        public static readonly Diagnosis AdminApiNotAuthorized = new Diagnosis(
+            "AdminApiNotAuthorized",
+            CheckStatus.Failed,
+            "Power BI refused the read-only admin API ({0}) to this identity.",
+            "Enable " + ReadOnlyAdminApiSetting + ", add a security group that directly holds the service " +
+            "principal, make sure the app has no Power BI application permissions, wait about 15 minutes, and " +
+            "run again (a new token is needed). A user must hold the Fabric administrator role.");
+
+        /// <summary>The admin API refusal is explained by the token's application permissions.</summary>
+        public static readonly Diagnosis AdminConsentPermissionsBlockAdminApi = new Diagnosis(
+            "AdminConsentPermissionsBlockAdminApi",
+            CheckStatus.Failed,
+            "Power BI refused the read-only admin API ({0}) because the app has the Power BI application " +
+            "permission(s) {1}.",
+            AdminConsentPermissionsPresent.Remediation);
+
+        /// <summary>Power BI answered 401 or 403 TokenExpired.</summary>
+        public static readonly Diagnosis TokenExpired = new Diagnosis(
+            "TokenExpired",
+            CheckStatus.Failed,
+            "Power BI says the access token has expired.",
+            "Check the machine's clock; run again to get a new token.");
+
+        /// <summary>429.</summary>
+        public static readonly Diagnosis Throttled = new Diagnosis(
+            "Throttled",
+            CheckStatus.Warning,
+            "Power BI throttled {0}: the tenant's quota for this call is spent. {1}",
+            "Not a permission problem. Other tools in the tenant share the quota; run again after the time the " +
+            "service named, and keep large crawls within the hourly limits (admin/groups 50, getInfo 500, " +
+            "refreshables 200 an hour).");
+
+        /// <summary>5xx.</summary>
+        public static readonly Diagnosis ServiceError = new Diagnosis(
+            "ServiceError",
+            CheckStatus.Failed,
+            "Power BI failed on its side ({0}) and kept failing after retries. This is not a permission problem.",
+            "Run again later and check the Power BI service health page; if it persists, give Microsoft support " +
+            "the RequestId and time of this result.");
+
+        /// <summary>An answer that is not the JSON the API sends.</summary>
+        public static readonly Diagnosis UnexpectedResponse = new Diagnosis(
+            "UnexpectedResponse",
+            CheckStatus.Failed,
+            "{0} answered {1} with {2} where JSON was expected.",
+            "Check -ApiBaseUri (the API host is api.*, not app.*), any proxy or captive portal between this " +
+            "machine and Power BI, and the start of the body in Response.");
+
+        /// <summary>404 PowerBIEntityNotFound or another 4xx.</summary>
+        public static readonly Diagnosis RequestRejected = new Diagnosis(
+            "RequestRejected",
+            CheckStatus.Failed,
+            "Power BI rejected {0} with {1}.",
+            "Check the workspace ids given; the code and body in this result say what the service objected to.");
+
+        /// <summary>The Power BI host could not be reached or the request timed out.</summary>
+        public static readonly Diagnosis ApiUnreachable = new Diagnosis(
+            "ApiUnreachable",
+            CheckStatus.Failed,
+            "The Power BI API at {0} could not be reached: {1}",
+            "Check the network path to the Power BI host (proxy, firewall, DNS, TLS inspection) and that " +
+            "-Environment or -ApiBaseUri names the right cloud; raise -TimeoutSec for slow links.");
+
+        // Metadata scan and refreshables.
+
+        /// <summary>The scanner round trip worked.</summary>
+        public static readonly Diagnosis ScanSucceeded = new Diagnosis(
+            "ScanSucceeded",
+            CheckStatus.Passed,
+            "Scanned {0} workspace(s) with {1} dataset(s); {2} with tables, {3} with expressions.",
+            string.Empty);
+
+        /// <summary>The scan succeeded but no dataset came back with tables.</summary>
+        public static readonly Diagnosis DetailedMetadataMissing = new Diagnosis(
+            "DetailedMetadataMissing",
+            CheckStatus.Warning,
+            "The scan succeeded but none of its {0} dataset(s) came back with tables or columns, so the catalog " +
+            "will list datasets without their schema.",
+            "Enable Admin portal > Tenant settings > Admin API settings > 'Enhance admin APIs responses with " +
+            "detailed metadata' (and '... with DAX and mashup expressions') for a security group that holds the " +
+            "service principal. Datasets that were never refreshed also come back without tables.");
+
+        /// <summary>Tables came back, expressions did not.</summary>
+        public static readonly Diagnosis ExpressionsMissing = new Diagnosis(
+            "ExpressionsMissing",
+            CheckStatus.Warning,
+            "The scan returned tables for {0} dataset(s) but no DAX or M expressions.",
+            "Enable Admin portal > Tenant settings > Admin API settings > 'Enhance admin APIs responses with DAX " +
+            "and mashup expressions' for a security group that holds the service principal.");
+
+        /// <summary>scanStatus said Failed.</summary>
+        public static readonly Diagnosis ScanFailed = new Diagnosis(
+            "ScanFailed",
+            CheckStatus.Failed,
+            "The scan was accepted but failed on the service's side: {0}",
+            "Run again with fewer or other workspaces (-WorkspaceId); if it keeps failing, give Microsoft " +
+            "support the scan id and RequestId of this result.");
+
+        /// <summary>The scan did not finish in time.</summary>
+        public static readonly Diagnosis ScanTimedOut = new Diagnosis(
+            "ScanTimedOut",
+            CheckStatus.Warning,
+            "The scan was still {0} after {1} s.",
+            "Large workspaces take longer: raise -ScanTimeoutSec or scan fewer workspaces (-WorkspaceId).");
+
+        /// <summary>No workspace id to scan.</summary>
+        public static readonly Diagnosis NoWorkspaceToScan = new Diagnosis(
+            "NoWorkspaceToScan",
+            CheckStatus.Skipped,
+            "No workspace id is known to scan.",
+            "Pass -WorkspaceId, or fix the workspace permission check first.");
+
+        /// <summary>Refreshables were readable.</summary>
+        public static readonly Diagnosis RefreshablesReadable = new Diagnosis(
+            "RefreshablesReadable",
+            CheckStatus.Passed,
+            "The tenant's refreshables are readable ({0} in the first page).",
+            string.Empty);
+
+        /// <summary>A later check cannot run without a token.</summary>
+        public static readonly Diagnosis CredentialScopeFailed = new Diagnosis(
+            "CredentialScopeFailed",
+            CheckStatus.Skipped,
+            "Skipped: no token could be acquired ({0}).",
+            "Fix the credential scope check first.");
+
+        private static readonly Dictionary<long, Diagnosis> EntraCodes = new Dictionary<long, Diagnosis>
+        {
+            [7000215] = InvalidClientSecret,
+            [7000222] = ClientSecretExpired,
+            [7000218] = ClientCredentialMissing,
+            [700027] = CertificateNotRegistered,
+            [700016] = AppNotFoundInTenant,
+            [90002] = TenantNotFound,
+            [900023] = MalformedTenant,
+            [53003] = BlockedByConditionalAccess,
+            [500011] = ResourceNotFound,
+            [1002012] = InvalidScope,
+            [70011] = InvalidScope,
+            [65001] = ConsentRequired,
+            [1002016] = TlsVersionTooOld,
+            [50076] = UserSignInBlocked,
+            [50079] = UserSignInBlocked,
+            [50158] = UserSignInBlocked,
+            [50126] = UserSignInBlocked,
+            [50053] = UserSignInBlocked,
+            [50055] = UserSignInBlocked,
+            [50057] = UserSignInBlocked,
+        };
+
+        /// <summary>The diagnosis for an AADSTS code, or <see cref="TokenRequestFailed"/> when it is unknown.</summary>
+        public static Diagnosis ForEntraCode(long? code)
+        {
+            return code.HasValue && EntraCodes.TryGetValue(code.Value, out var known) ? known : TokenRequestFailed;
+        }
+    }
+}

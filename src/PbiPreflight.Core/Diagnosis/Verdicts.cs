@@ -1,0 +1,160 @@
+using System;
+using System.Globalization;
+using PbiPreflight.Http;
+using PbiPreflight.Identity;
+
+namespace PbiPreflight.Diagnosis
+{
+    /// <summary>Which side of Power BI an answer came from; the same status means different things on each.</summary>
+    internal enum ApiKind
+    {
+        /// <summary>The public API, governed by the developer setting for service principals.</summary>
+        Public,
+
+        /// <summary>The read-only admin API, scanner included, governed by the admin API setting.</summary>
+        Admin,
+    }
+
+    /// <summary>Turns what a service answered into a result's status, reason, message and raw evidence.</summary>
+    internal static class Verdicts
+    {
+        /// <summary>How much of a body a result keeps.</summary>
+        public const int ResponseCharacters = 4096;
+
+        /// <summary>How much of an unexpected body a message quotes.</summary>
+        public const int QuotedCharacters = 300;
+
+        public static CheckResult Apply(this CheckResult result, Diagnosis diagnosis, params object?[] values)
+        {
+            result.Status = diagnosis.Status;
+            result.Reason = diagnosis.Reason;
+            result.Message = values.Length == 0
+                ? diagnosis.Message
+                : string.Format(CultureInfo.InvariantCulture, diagnosis.Message, values);
+            result.Remediation = diagnosis.Remediation;
+            return result;
+        }
+
+        /// <summary>Copies the raw evidence of an answer: status, request id, code and the redacted body.</summary>
+        public static CheckResult WithEvidence(this CheckResult result, ApiResponse response, SecretRedactor redactor)
+        {
+            result.HttpStatus = response.Status == 0 ? (int?)null : response.Status;
+            result.RequestId = response.RequestId;
+            var body = response.BodyText(ResponseCharacters);
+            result.Response = body.Length == 0 ? null : redactor.Redact(body);
+            if (!response.IsSuccess && response.Status != 0)
+            {
+                result.ErrorCode = PowerBiError.Read(response).Code;
+            }
+
+            return result;
+        }
+
+        /// <summary>
+        /// Judges a Power BI answer that the check could not use: refused, throttled, failed, unreadable or
+        /// absent. <paramref name="claims"/> lets a refusal be traced to the token's own permissions.
+        /// </summary>
+        public static CheckResult JudgeFailure(
+            this CheckResult result,
+            ApiResponse response,
+            ApiKind kind,
+            TokenClaims? claims,
+            Uri apiBase,
+            SecretRedactor redactor)
+        {
+            result.WithEvidence(response, redactor);
+            var operation = response.Operation;
+            if (response.TransportFailure != null)
+            {
+                return result.Apply(
+                    DiagnosisCatalog.ApiUnreachable,
+                    apiBase.GetLeftPart(UriPartial.Authority),
+                    redactor.Redact(Describe(response.TransportFailure)));
+            }
+
+            var error = PowerBiError.Read(response);
+            var status = response.Status;
+            if ((status == 401 || status == 403) &&
+                string.Equals(error.Code, "TokenExpired", StringComparison.OrdinalIgnoreCase))
+            {
+                return result.Apply(DiagnosisCatalog.TokenExpired);
+            }
+
+            if (status == 401 || status == 403)
+            {
+                // An empty 401 body means the same as PowerBINotAuthorizedException; both are seen in the wild.
+                if (kind == ApiKind.Public)
+                {
+                    return result.Apply(DiagnosisCatalog.PublicApiNotAuthorized);
+                }
+
+                var forbidden = claims?.ForbiddenRoles;
+                return forbidden is { Count: > 0 }
+                    ? result.Apply(
+                        DiagnosisCatalog.AdminConsentPermissionsBlockAdminApi,
+                        operation,
+                        string.Join(", ", forbidden))
+                    : result.Apply(DiagnosisCatalog.AdminApiNotAuthorized, operation);
+            }
+
+            if (status == 429)
+            {
+                return result.Apply(DiagnosisCatalog.Throttled, operation, ComeBackAt(response.RetryAfter));
+            }
+
+            if (status >= 500)
+            {
+                return result.Apply(DiagnosisCatalog.ServiceError, operation + " answered " + status);
+            }
+
+            if (status >= 400)
+            {
+                return result.Apply(
+                    DiagnosisCatalog.RequestRejected,
+                    operation,
+                    status + (error.Code is null ? string.Empty : " " + error.Code));
+            }
+
+            response.TryParseJson(out var problem)?.Dispose();
+            return result.Apply(DiagnosisCatalog.UnexpectedResponse, operation, status, problem ?? "a body it could not use");
+        }
+
+        /// <summary>An answer that parsed but lacks what the check reads.</summary>
+        public static CheckResult JudgeShape(
+            this CheckResult result,
+            ApiResponse response,
+            string whatIsMissing,
+            SecretRedactor redactor)
+        {
+            return result.WithEvidence(response, redactor)
+                .Apply(DiagnosisCatalog.UnexpectedResponse, response.Operation, response.Status, whatIsMissing);
+        }
+
+        public static string Describe(Exception error)
+        {
+            // The innermost message names the real cause (a socket error, a certificate problem).
+            var message = error.Message;
+            for (var inner = error.InnerException; inner != null; inner = inner.InnerException)
+            {
+                message += " " + inner.Message;
+            }
+
+            return error is Polly.Timeout.TimeoutRejectedException ? "the request timed out. " + message : message;
+        }
+
+        private static string ComeBackAt(TimeSpan? retryAfter)
+        {
+            if (retryAfter is null)
+            {
+                return "The service named no time to come back.";
+            }
+
+            var when = DateTimeOffset.UtcNow + retryAfter.Value;
+            return string.Format(
+                CultureInfo.InvariantCulture,
+                "It asks to wait {0:0} s, until {1:u}.",
+                retryAfter.Value.TotalSeconds,
+                when);
+        }
+    }
+}

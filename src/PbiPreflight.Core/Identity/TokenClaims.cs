@@ -1,0 +1,92 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Text;
+using System.Text.Json;
+
+namespace PbiPreflight.Identity
+{
+    /// <summary>
+    /// The claims of an access token that tell whether the later calls can work. The token is read, never
+    /// verified: the preflight is not the token's audience, Power BI is.
+    /// </summary>
+    public sealed class TokenClaims
+    {
+        private static readonly string[] ForbiddenApplicationRoles = { "Tenant.Read.All", "Tenant.ReadWrite.All" };
+
+        /// <summary>The tenant that issued the token (<c>tid</c>).</summary>
+        public string? TenantId { get; private set; }
+
+        /// <summary>The application the token was issued to (<c>appid</c>, or <c>azp</c> in v2 tokens).</summary>
+        public string? AppId { get; private set; }
+
+        /// <summary>The object id of the service principal or user (<c>oid</c>).</summary>
+        public string? ObjectId { get; private set; }
+
+        /// <summary>The audience (<c>aud</c>).</summary>
+        public string? Audience { get; private set; }
+
+        /// <summary>Application permissions (<c>roles</c>).</summary>
+        public IReadOnlyList<string> Roles { get; private set; } = System.Array.Empty<string>();
+
+        /// <summary>Delegated scopes (<c>scp</c>).</summary>
+        public IReadOnlyList<string> Scopes { get; private set; } = System.Array.Empty<string>();
+
+        /// <summary>When the token expires (<c>exp</c>).</summary>
+        public DateTimeOffset? ExpiresOn { get; private set; }
+
+        /// <summary>Power BI application permissions that make the admin APIs refuse a service principal.</summary>
+        public IReadOnlyList<string> ForbiddenRoles =>
+            Roles.Where(role => ForbiddenApplicationRoles.Contains(role, StringComparer.OrdinalIgnoreCase)).ToList();
+
+        /// <summary>Reads the payload of a JWT; null when the text is not one (an opaque token, say).</summary>
+        public static TokenClaims? Read(string accessToken)
+        {
+            var parts = accessToken.Split('.');
+            if (parts.Length < 2)
+            {
+                return null;
+            }
+
+            try
+            {
+                using var document = JsonDocument.Parse(DecodeBase64Url(parts[1]));
+                var root = document.RootElement;
+                var expires = JsonText.Number(root, "exp");
+                return new TokenClaims
+                {
+                    TenantId = JsonText.String(root, "tid"),
+                    AppId = JsonText.String(root, "appid") ?? JsonText.String(root, "azp"),
+                    ObjectId = JsonText.String(root, "oid"),
+                    Audience = JsonText.String(root, "aud"),
+                    Roles = Strings(root, "roles"),
+                    Scopes = (JsonText.String(root, "scp") ?? string.Empty)
+                        .Split(new[] { ' ' }, StringSplitOptions.RemoveEmptyEntries),
+                    ExpiresOn = expires.HasValue ? DateTimeOffset.FromUnixTimeSeconds(expires.Value) : null,
+                };
+            }
+            catch (Exception error) when (error is JsonException || error is FormatException)
+            {
+                return null;
+            }
+        }
+
+        private static IReadOnlyList<string> Strings(JsonElement root, string name)
+        {
+            var array = JsonText.Array(root, name);
+            return array is null
+                ? System.Array.Empty<string>()
+                : array.Value.EnumerateArray()
+                    .Where(item => item.ValueKind == JsonValueKind.String)
+                    .Select(item => item.GetString()!)
+                    .ToList();
+        }
+
+        private static byte[] DecodeBase64Url(string text)
+        {
+            var base64 = text.Replace('-', '+').Replace('_', '/');
+            base64 = base64.PadRight(base64.Length + ((4 - (base64.Length % 4)) % 4), '=');
+            return Convert.FromBase64String(base64);
+        }
+    }
+}

@@ -1,0 +1,155 @@
+using System;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.Identity.Client;
+
+namespace PbiPreflight.Identity
+{
+    /// <summary>The outcome of one token request: a token with its claims, or Entra's refusal.</summary>
+    internal sealed class TokenOutcome
+    {
+        public string? AccessToken { get; set; }
+
+        public TokenClaims? Claims { get; set; }
+
+        public DateTimeOffset ExpiresOn { get; set; }
+
+        public EntraError? Error { get; set; }
+
+        public int? HttpStatus { get; set; }
+
+        public string? ResponseBody { get; set; }
+
+        public string? RequestId { get; set; }
+
+        /// <summary>Set when no answer came from Entra ID at all, or MSAL refused before asking.</summary>
+        public Exception? Failure { get; set; }
+
+        public bool Succeeded => AccessToken != null;
+    }
+
+    /// <summary>
+    /// Gets the Power BI token of an invocation through MSAL: once, fresh from the token endpoint, shared by every
+    /// check that follows.
+    /// </summary>
+    internal sealed class TokenProvider
+    {
+        private readonly ConnectionOptions options;
+        private readonly IMsalHttpClientFactory httpClientFactory;
+        private readonly IPreflightReporter reporter;
+        private readonly SecretRedactor redactor;
+        private Task<TokenOutcome>? pending;
+
+        public TokenProvider(
+            ConnectionOptions options,
+            IMsalHttpClientFactory httpClientFactory,
+            IPreflightReporter reporter,
+            SecretRedactor redactor)
+        {
+            this.options = options;
+            this.httpClientFactory = httpClientFactory;
+            this.reporter = reporter;
+            this.redactor = redactor;
+        }
+
+        /// <summary>
+        /// The invocation's token, requested on first use. Concurrent callers share the one request; a refusal
+        /// is remembered too, so a failed credential costs one call, not one per check.
+        /// </summary>
+        public Task<TokenOutcome> GetAsync(CancellationToken cancellation)
+        {
+            return LazyInitializer.EnsureInitialized(ref pending, () => AcquireAsync(cancellation))!;
+        }
+
+        /// <summary>The token itself, for the Power BI client; throws when there is none.</summary>
+        public async Task<string> GetAccessTokenAsync(CancellationToken cancellation)
+        {
+            var outcome = await GetAsync(cancellation).ConfigureAwait(false);
+            return outcome.AccessToken ?? throw new InvalidOperationException("No token was acquired.");
+        }
+
+        private async Task<TokenOutcome> AcquireAsync(CancellationToken cancellation)
+        {
+            var endpoints = options.Endpoints;
+            var authority = new Uri(endpoints.AuthorityHost, options.TenantId).AbsoluteUri;
+            reporter.Verbose(Messages.Format(Messages.VerboseRequestingToken, endpoints.DefaultScope, authority));
+
+            try
+            {
+                var application = BuildApplication(authority);
+                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+                timeout.CancelAfter(options.RequestTimeout);
+
+                // Force a request to the token endpoint: a cached token would prove nothing about the secret.
+                var result = await application
+                    .AcquireTokenForClient(new[] { endpoints.DefaultScope })
+                    .WithForceRefresh(true)
+                    .ExecuteAsync(timeout.Token)
+                    .ConfigureAwait(false);
+
+                var claims = TokenClaims.Read(result.AccessToken);
+                reporter.Verbose(Messages.Format(
+                    Messages.VerboseTokenAcquired,
+                    claims?.AppId ?? options.ClientId,
+                    claims?.TenantId ?? options.TenantId,
+                    result.ExpiresOn));
+                return new TokenOutcome { AccessToken = result.AccessToken, Claims = claims, ExpiresOn = result.ExpiresOn };
+            }
+            catch (MsalServiceException refusal) when (!cancellation.IsCancellationRequested)
+            {
+                return Refused(refusal);
+            }
+            catch (Exception error) when (!cancellation.IsCancellationRequested && !(error is OutOfMemoryException))
+            {
+                // No answer from Entra ID: a name that did not resolve, a refused connection, a time-out, TLS.
+                return new TokenOutcome { Failure = error };
+            }
+        }
+
+        private IConfidentialClientApplication BuildApplication(string authority)
+        {
+            // A new application per invocation: no token cache is shared across runs or tenants.
+            var builder = ConfidentialClientApplicationBuilder
+                .Create(options.ClientId)
+                .WithClientSecret(options.RevealSecret())
+                .WithAuthority(authority, validateAuthority: options.Endpoints.IsWellKnownCloud)
+
+                // MSAL's retry-once is off: the preflight reports the first refusal as it came.
+                .WithHttpClientFactory(httpClientFactory, retryOnceOn5xx: false)
+                .WithLogging(
+                    (level, message, containsPii) => reporter.Debug("MSAL: " + redactor.Redact(message)),
+                    LogLevel.Warning,
+                    enablePiiLogging: false,
+                    enableDefaultPlatformLogging: false);
+
+            if (!options.Endpoints.IsWellKnownCloud)
+            {
+                // Instance discovery would ask login.microsoftonline.com about a host it cannot know.
+                builder = builder.WithInstanceDiscovery(false);
+            }
+
+            return builder.Build();
+        }
+
+        private TokenOutcome Refused(MsalServiceException refusal)
+        {
+            var body = refusal.ResponseBody;
+            var error = EntraError.Parse(body);
+            string? requestId = null;
+            if (refusal.Headers != null && refusal.Headers.TryGetValues("x-ms-request-id", out var values))
+            {
+                requestId = values.FirstOrDefault();
+            }
+
+            return new TokenOutcome
+            {
+                Error = error,
+                HttpStatus = refusal.StatusCode == 0 ? null : refusal.StatusCode,
+                ResponseBody = body,
+                RequestId = requestId ?? error?.TraceId,
+                Failure = error is null ? refusal : null,
+            };
+        }
+    }
+}

@@ -1,0 +1,109 @@
+using System.Globalization;
+
+namespace PbiPreflight
+{
+    /// <summary>
+    /// User-facing text that is not a diagnosis: parameter errors, progress and verbose lines, labels. Kept in
+    /// one place so the wording can be reviewed without hunting through the code.
+    /// </summary>
+    internal static class Messages
+    {
+        public const string InvalidTenantId =
+            "The tenant '{0}' is neither a GUID nor a domain name. Give the directory (tenant) id from the app " +
+            "registration's Overview page, or a verified domain such as contoso.onmicrosoft.com.";
+
+        public const string InvalidClientId =
+            "The client id '{0}' is not a GUID. Give the application (client) id from the app registration's " +
+            "Overview page, not its display name or object id.";
+
+        public const string EmptyClientSecret =
+            "The client secret is empty. Give the secret's Value (shown once when it was created under " +
+            "Certificates & secrets), as -ClientSecret or as the password of -Credential.";
+
+        public const string MissingClientSecret =
+            "No secret was given. Pass -ClientSecret, or -Credential with the client id as user name.";
+
+        public const string CustomEnvironmentRequiresUris =
+            "-Environment Custom needs both -AuthorityHost and -ApiBaseUri, for example " +
+            "https://login.microsoftonline.com and https://api.powerbi.com.";
+
+        public const string CustomUrisRequireCustomEnvironment =
+            "-AuthorityHost, -ApiBaseUri and -ResourceUri apply only with -Environment Custom; the named clouds " +
+            "have fixed endpoints.";
+
+        public const string InsecureCustomUri =
+            "-{0} must be an absolute https address; '{1}' is not. Tokens and secrets never travel in clear text.";
+
+        public const string CustomUriNotAnOrigin =
+            "-{0} must be an origin such as https://login.microsoftonline.com, with no path or query; got '{1}'.";
+
+        public const string InvalidResourceUri = "-ResourceUri must be an absolute address; got '{0}'.";
+
+        public const string InvalidTimeout = "-{0} must be at least 1 second; got {1}.";
+
+        public const string InvalidSampleSize = "-SampleSize must be between 1 and 100; got {0}.";
+
+        public const string TooManyWorkspaceIds =
+            "The scanner takes at most 100 workspaces per call; {0} were given.";
+
+        public const string VerboseRequestingToken = "Requesting a token for {0} from {1}.";
+
+        public const string VerboseTokenAcquired = "Token acquired for app {0} in tenant {1}; it expires at {2:u}.";
+
+        public const string VerboseRequest = "{0} {1}";
+
+        public const string DebugResponse = "{0} {1} answered {2} in {3} ms (RequestId {4}).";
+
+        public const string VerboseRetry = "{0} {1} answered {2}; retry {3} in {4:0.0} s.";
+
+        public const string VerboseScanStatus = "Scan {0} is {1}; asking again in {2:0.0} s.";
+
+        public const string PublicListingStillShows =
+            "The public API still shows {0} workspace(s) this identity is a member of.";
+
+        public const string AdminListingStillShows = "The admin API still shows {0} workspace(s).";
+
+        public const string OtherListingFailedToo = "{0} failed too ({1}).";
+
+        public const string ProgressActivity = "Power BI preflight for tenant {0}";
+
+        public static string Format(string template, params object?[] values)
+        {
+            return string.Format(CultureInfo.InvariantCulture, template, values);
+        }
+
+        /// <summary>The labels catalog admins know from the reference preflight's one-line form.</summary>
+        public static string CheckLabel(string check)
+        {
+            var top = check.Split('.')[0];
+            switch (top)
+            {
+                case CheckIds.CredentialScope:
+                    return "Credentials Scopes";
+                case CheckIds.WorkspacePermission:
+                    return "Workspace permissions";
+                case CheckIds.MetadataScan:
+                case CheckIds.Refreshables:
+                    return "Permissions to scan metadata and fetch refreshables";
+                default:
+                    return check;
+            }
+        }
+    }
+
+    /// <summary>The stable ids of the checks.</summary>
+    public static class CheckIds
+    {
+        /// <summary>Can the credentials get a token for the Power BI API, and what does it carry.</summary>
+        public const string CredentialScope = "CredentialScope";
+
+        /// <summary>Can the identity see workspaces through the public and the admin API.</summary>
+        public const string WorkspacePermission = "WorkspacePermission";
+
+        /// <summary>Can the identity run a scanner round trip, and does the result carry detailed metadata.</summary>
+        public const string MetadataScan = "MetadataScan";
+
+        /// <summary>Can the identity read the tenant's refreshables.</summary>
+        public const string Refreshables = "Refreshables";
+    }
+}

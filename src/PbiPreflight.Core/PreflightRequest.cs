@@ -1,0 +1,79 @@
+using System;
+using System.Collections.Generic;
+
+namespace PbiPreflight
+{
+    /// <summary>The checks an invocation runs.</summary>
+    [Flags]
+    public enum PreflightChecks
+    {
+        /// <summary>Only the token.</summary>
+        CredentialScope = 1,
+
+        /// <summary>The public and admin workspace listings.</summary>
+        WorkspacePermission = 2,
+
+        /// <summary>A scanner round trip and the refreshables listing.</summary>
+        MetadataScan = 4,
+
+        /// <summary>Everything, in order; later checks are skipped when the credentials fail.</summary>
+        All = CredentialScope | WorkspacePermission | MetadataScan,
+    }
+
+    /// <summary>What one invocation asks of the engine for one tenant.</summary>
+    public sealed class PreflightRequest
+    {
+        /// <summary>The largest sample the scanner takes in one call.</summary>
+        public const int MaxSampleSize = 100;
+
+        /// <summary>Creates a request for the given checks.</summary>
+        public PreflightRequest(ConnectionOptions connection, PreflightChecks checks)
+        {
+            Connection = connection ?? throw new ArgumentNullException(nameof(connection));
+            Checks = checks;
+        }
+
+        /// <summary>Who signs in where.</summary>
+        public ConnectionOptions Connection { get; }
+
+        /// <summary>Which checks to run.</summary>
+        public PreflightChecks Checks { get; }
+
+        /// <summary>Workspaces to scan instead of a sample chosen from the admin listing.</summary>
+        public IReadOnlyList<Guid> WorkspaceIds { get; set; } = Array.Empty<Guid>();
+
+        /// <summary>How many workspaces the scan samples when none are given.</summary>
+        public int SampleSize { get; set; } = 3;
+
+        /// <summary>How long to wait for a scan to finish.</summary>
+        public TimeSpan ScanTimeout { get; set; } = TimeSpan.FromSeconds(120);
+
+        /// <summary>Throws <see cref="PreflightArgumentException"/> when the request cannot run.</summary>
+        public void Validate()
+        {
+            if (SampleSize < 1 || SampleSize > MaxSampleSize)
+            {
+                throw new PreflightArgumentException(
+                    "InvalidSampleSize",
+                    "SampleSize",
+                    Messages.Format(Messages.InvalidSampleSize, SampleSize));
+            }
+
+            if (WorkspaceIds.Count > MaxSampleSize)
+            {
+                throw new PreflightArgumentException(
+                    "TooManyWorkspaceIds",
+                    "WorkspaceId",
+                    Messages.Format(Messages.TooManyWorkspaceIds, WorkspaceIds.Count));
+            }
+
+            if (ScanTimeout < TimeSpan.FromSeconds(1))
+            {
+                throw new PreflightArgumentException(
+                    "InvalidTimeout",
+                    "ScanTimeoutSec",
+                    Messages.Format(Messages.InvalidTimeout, "ScanTimeoutSec", ScanTimeout.TotalSeconds));
+            }
+        }
+    }
+}

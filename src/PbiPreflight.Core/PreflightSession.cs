@@ -1,0 +1,89 @@
+using System;
+using System.Threading;
+using System.Threading.Tasks;
+using PbiPreflight.Diagnosis;
+using PbiPreflight.Http;
+using PbiPreflight.Identity;
+
+namespace PbiPreflight
+{
+    /// <summary>
+    /// What the checks of one invocation share: the connection pool, the one token, the Power BI client, the
+    /// redactor that knows the secret, and the clock.
+    /// </summary>
+    internal sealed class PreflightSession
+    {
+        public PreflightSession(
+            PreflightRequest request,
+            HttpTransport transport,
+            IPreflightReporter reporter,
+            TimeProvider timeProvider,
+            TimeSpan? retryDelay = null)
+        {
+            Request = request;
+            TimeProvider = timeProvider;
+            Redactor = new SecretRedactor();
+            Redactor.AddSecret(request.Connection.RevealSecret());
+            Reporter = new RedactingReporter(reporter, Redactor);
+            Tokens = new TokenProvider(request.Connection, transport, Reporter, Redactor);
+            PowerBi = new PowerBiClient(
+                transport.ApiClient,
+                request.Connection.Endpoints.ApiBaseUri,
+                Tokens.GetAccessTokenAsync,
+                Reporter,
+                request.Connection.RequestTimeout,
+                timeProvider,
+                retryDelay);
+        }
+
+        public PreflightRequest Request { get; }
+
+        public ConnectionOptions Connection => Request.Connection;
+
+        public IPreflightReporter Reporter { get; }
+
+        public SecretRedactor Redactor { get; }
+
+        public TokenProvider Tokens { get; }
+
+        public PowerBiClient PowerBi { get; }
+
+        public TimeProvider TimeProvider { get; }
+
+        /// <summary>The token's claims, once a token was acquired.</summary>
+        public async Task<TokenClaims?> ClaimsAsync(CancellationToken cancellation)
+        {
+            return (await Tokens.GetAsync(cancellation).ConfigureAwait(false)).Claims;
+        }
+
+        public CheckResult NewResult(string check) => new CheckResult(check, Connection.TenantId);
+
+        public CheckResult JudgeFailure(CheckResult result, ApiResponse response, ApiKind kind, TokenClaims? claims)
+        {
+            return result.JudgeFailure(response, kind, claims, Connection.Endpoints.ApiBaseUri, Redactor);
+        }
+
+        /// <summary>Every message leaves the engine redacted, whoever wrote it.</summary>
+        private sealed class RedactingReporter : IPreflightReporter
+        {
+            private readonly IPreflightReporter inner;
+            private readonly SecretRedactor redactor;
+
+            public RedactingReporter(IPreflightReporter inner, SecretRedactor redactor)
+            {
+                this.inner = inner;
+                this.redactor = redactor;
+            }
+
+            public void Verbose(string message) => inner.Verbose(redactor.Redact(message));
+
+            public void Debug(string message) => inner.Debug(redactor.Redact(message));
+
+            public void Warning(string message) => inner.Warning(redactor.Redact(message));
+
+            public void Progress(string status, int percent) => inner.Progress(redactor.Redact(status), percent);
+
+            public void Result(CheckResult result) => inner.Result(result);
+        }
+    }
+}

@@ -1,0 +1,210 @@
+using System;
+using System.Management.Automation;
+using System.Security;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace PbiPreflight.Commands
+{
+    /// <summary>
+    /// The parameters and the run loop the four cmdlets share: bind, validate before any network call, run the
+    /// engine on a worker, and write what it reports from the pipeline thread.
+    /// </summary>
+    public abstract class PreflightCommandBase : PSCmdlet
+    {
+        /// <summary>The parameter set of a secret given as <c>-ClientId</c> and <c>-ClientSecret</c>.</summary>
+        protected const string ClientSecretSet = "ClientSecret";
+
+        /// <summary>The parameter set of a secret given as a credential whose user name is the client id.</summary>
+        protected const string CredentialSet = "Credential";
+
+        private const int ProgressActivityId = 0x5042;
+
+        private readonly CancellationTokenSource stopping = new CancellationTokenSource();
+
+        /// <summary>The directory (tenant) id, or a verified domain of the tenant.</summary>
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+        [Alias("Tenant", "TenantDomain")]
+        public string TenantId { get; set; } = string.Empty;
+
+        /// <summary>The application (client) id of the app registration.</summary>
+        [Parameter(Mandatory = true, Position = 1, ParameterSetName = ClientSecretSet, ValueFromPipelineByPropertyName = true)]
+        [Alias("ApplicationId", "AppId")]
+        public string ClientId { get; set; } = string.Empty;
+
+        /// <summary>The client secret's value.</summary>
+        [Parameter(Mandatory = true, ParameterSetName = ClientSecretSet)]
+        public SecureString? ClientSecret { get; set; }
+
+        /// <summary>The client id as user name and the client secret as password.</summary>
+        [Parameter(Mandatory = true, ParameterSetName = CredentialSet)]
+        [Credential]
+        public PSCredential? Credential { get; set; }
+
+        /// <summary>The cloud the tenant lives in.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        public PbiEnvironment Environment { get; set; } = PbiEnvironment.Public;
+
+        /// <summary>The Entra ID origin, with <c>-Environment Custom</c> only.</summary>
+        [Parameter]
+        public Uri? AuthorityHost { get; set; }
+
+        /// <summary>The Power BI REST origin, with <c>-Environment Custom</c> only.</summary>
+        [Parameter]
+        public Uri? ApiBaseUri { get; set; }
+
+        /// <summary>The Power BI resource the token is for, with <c>-Environment Custom</c> only.</summary>
+        [Parameter]
+        public Uri? ResourceUri { get; set; }
+
+        /// <summary>How long one request may take, in seconds.</summary>
+        [Parameter]
+        [ValidateRange(1, 3600)]
+        public int TimeoutSec { get; set; } = 100;
+
+        /// <summary>The checks this cmdlet runs.</summary>
+        protected abstract PreflightChecks Checks { get; }
+
+        /// <summary>Lets a cmdlet add its own options to the request.</summary>
+        protected virtual void Configure(PreflightRequest request)
+        {
+        }
+
+        /// <inheritdoc />
+        protected override void ProcessRecord()
+        {
+            var request = BuildRequest();
+            if (request is null)
+            {
+                return;
+            }
+
+            Run(request);
+        }
+
+        /// <inheritdoc />
+        protected override void StopProcessing()
+        {
+            stopping.Cancel();
+        }
+
+        /// <inheritdoc />
+        protected override void EndProcessing()
+        {
+            stopping.Dispose();
+        }
+
+        private PreflightRequest? BuildRequest()
+        {
+            try
+            {
+                var secretGivenAsCredential = ParameterSetName == CredentialSet;
+                var clientId = secretGivenAsCredential ? Credential?.UserName ?? string.Empty : ClientId;
+                var secret = secretGivenAsCredential ? Credential?.Password : ClientSecret;
+                var connection = new ConnectionOptions(
+                    TenantId,
+                    clientId,
+                    secret,
+                    Endpoints(),
+                    TimeSpan.FromSeconds(TimeoutSec));
+                var request = new PreflightRequest(connection, Checks);
+                Configure(request);
+                request.Validate();
+                return request;
+            }
+            catch (PreflightArgumentException invalid)
+            {
+                var error = new ErrorRecord(invalid, invalid.ErrorId, ErrorCategory.InvalidArgument, TenantId);
+                error.ErrorDetails = new ErrorDetails(invalid.Message)
+                {
+                    RecommendedAction = "Correct -" + invalid.ParameterName + " and run again.",
+                };
+
+                // One bad row of piped input is reported and the rest go on; a bad direct call stops.
+                if (MyInvocation.ExpectingInput)
+                {
+                    WriteError(error);
+                    return null;
+                }
+
+                ThrowTerminatingError(error);
+                return null;
+            }
+        }
+
+        private CloudEndpoints Endpoints()
+        {
+            if (Environment == PbiEnvironment.Custom)
+            {
+                return CloudEndpoints.Custom(AuthorityHost, ApiBaseUri, ResourceUri);
+            }
+
+            if (AuthorityHost != null || ApiBaseUri != null || ResourceUri != null)
+            {
+                throw new PreflightArgumentException(
+                    "CustomUrisRequireCustomEnvironment",
+                    "Environment",
+                    Messages.CustomUrisRequireCustomEnvironment);
+            }
+
+            return CloudEndpoints.For(Environment);
+        }
+
+        private void Run(PreflightRequest request)
+        {
+            var reporter = new QueuedReporter();
+            var progress = new ProgressRecord(
+                ProgressActivityId,
+                Messages.Format(Messages.ProgressActivity, request.Connection.TenantId),
+                "Starting");
+
+            var run = Task.Run(() => PreflightRunner.RunAsync(request, reporter, stopping.Token));
+            run.ContinueWith(_ => reporter.Complete(), TaskScheduler.Default);
+            foreach (var item in reporter.Drain())
+            {
+                Write(item, progress);
+            }
+
+            progress.RecordType = ProgressRecordType.Completed;
+            WriteProgress(progress);
+            try
+            {
+                run.GetAwaiter().GetResult();
+            }
+            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+            {
+                // Ctrl+C: PowerShell is already stopping the pipeline; nothing is left running.
+            }
+            catch (Exception unexpected) when (!(unexpected is PipelineStoppedException))
+            {
+                // A fault in the engine itself, not a failed check: report it with what is known and go on to
+                // the next tenant.
+                WriteError(new ErrorRecord(unexpected, "PreflightEngineFault", ErrorCategory.NotSpecified, request.Connection.TenantId));
+            }
+        }
+
+        private void Write(ReportItem item, ProgressRecord progress)
+        {
+            switch (item.Kind)
+            {
+                case ReportKind.Verbose:
+                    WriteVerbose(item.Text);
+                    break;
+                case ReportKind.Debug:
+                    WriteDebug(item.Text);
+                    break;
+                case ReportKind.Warning:
+                    WriteWarning(item.Text);
+                    break;
+                case ReportKind.Progress:
+                    progress.StatusDescription = item.Text;
+                    progress.PercentComplete = item.Percent;
+                    WriteProgress(progress);
+                    break;
+                case ReportKind.Result:
+                    WriteObject(item.Result);
+                    break;
+            }
+        }
+    }
+}

@@ -1,0 +1,92 @@
+using System;
+using Xunit;
+
+namespace PbiPreflight.Tests
+{
+    public class ArgumentValidationTests
+    {
+        private static readonly CloudEndpoints Public = CloudEndpoints.For(PbiEnvironment.Public);
+
+        [Theory]
+        [InlineData("not a tenant", "InvalidTenantId")]
+        [InlineData("undefined", "InvalidTenantId")]
+        [InlineData("", "InvalidTenantId")]
+        public void TenantMustBeAGuidOrADomain(string tenant, string errorId)
+        {
+            var error = Assert.Throws<PreflightArgumentException>(() => Options(tenant, Guid.NewGuid().ToString(), "s3cret"));
+
+            Assert.Equal(errorId, error.ErrorId);
+            Assert.Equal("TenantId", error.ParameterName);
+        }
+
+        [Theory]
+        [InlineData("contoso.onmicrosoft.com")]
+        [InlineData("11111111-2222-3333-4444-555555555555")]
+        public void GuidsAndDomainsAreAccepted(string tenant)
+        {
+            Assert.Equal(tenant, Options(tenant, Guid.NewGuid().ToString(), "s3cret").TenantId);
+        }
+
+        [Fact]
+        public void ClientIdMustBeAGuid()
+        {
+            var error = Assert.Throws<PreflightArgumentException>(() => Options("contoso.com", "my-app", "s3cret"));
+
+            Assert.Equal("InvalidClientId", error.ErrorId);
+        }
+
+        [Fact]
+        public void EmptySecretIsRefusedWithoutEchoingAnything()
+        {
+            var error = Assert.Throws<PreflightArgumentException>(() => Options("contoso.com", Guid.NewGuid().ToString(), ""));
+
+            Assert.Equal("EmptyClientSecret", error.ErrorId);
+        }
+
+        [Theory]
+        [InlineData(null, "https://api.powerbi.com", "CustomEnvironmentRequiresUris")]
+        [InlineData("https://login.microsoftonline.com", null, "CustomEnvironmentRequiresUris")]
+        [InlineData("http://login.example", "https://api.powerbi.com", "InsecureCustomUri")]
+        [InlineData("https://login.example", "http://api.example", "InsecureCustomUri")]
+        [InlineData("https://login.example/tenant", "https://api.example", "CustomUriNotAnOrigin")]
+        public void CustomCloudNeedsTwoHttpsOrigins(string? authority, string? api, string errorId)
+        {
+            var error = Assert.Throws<PreflightArgumentException>(() => CloudEndpoints.Custom(
+                authority is null ? null : new Uri(authority),
+                api is null ? null : new Uri(api),
+                null));
+
+            Assert.Equal(errorId, error.ErrorId);
+        }
+
+        [Theory]
+        [InlineData(PbiEnvironment.Public, "https://login.microsoftonline.com/", "https://analysis.windows.net/powerbi/api/.default")]
+        [InlineData(PbiEnvironment.USGov, "https://login.microsoftonline.com/", "https://analysis.usgovcloudapi.net/powerbi/api/.default")]
+        [InlineData(PbiEnvironment.USGovHigh, "https://login.microsoftonline.us/", "https://high.analysis.usgovcloudapi.net/powerbi/api/.default")]
+        [InlineData(PbiEnvironment.USGovMil, "https://login.microsoftonline.us/", "https://mil.analysis.usgovcloudapi.net/powerbi/api/.default")]
+        [InlineData(PbiEnvironment.China, "https://login.chinacloudapi.cn/", "https://analysis.chinacloudapi.cn/powerbi/api/.default")]
+        public void NamedCloudsHaveTheirOwnAuthorityAndScope(PbiEnvironment environment, string authority, string scope)
+        {
+            var endpoints = CloudEndpoints.For(environment);
+
+            Assert.Equal(authority, endpoints.AuthorityHost.AbsoluteUri);
+            Assert.Equal(scope, endpoints.DefaultScope);
+        }
+
+        [Fact]
+        public void SampleLargerThanTheScannerTakesIsRefused()
+        {
+            var request = new PreflightRequest(Options("contoso.com", Guid.NewGuid().ToString(), "s3cret"), PreflightChecks.All)
+            {
+                SampleSize = 101,
+            };
+
+            Assert.Equal("InvalidSampleSize", Assert.Throws<PreflightArgumentException>(request.Validate).ErrorId);
+        }
+
+        private static ConnectionOptions Options(string tenant, string client, string secret)
+        {
+            return new ConnectionOptions(tenant, client, EngineHarness.Secure(secret), Public, TimeSpan.FromSeconds(10));
+        }
+    }
+}

@@ -1,0 +1,228 @@
+using System;
+using System.Linq;
+using System.Threading.Tasks;
+using Microsoft.Extensions.Time.Testing;
+using Xunit;
+using static PbiPreflight.Tests.FakePowerBi;
+
+namespace PbiPreflight.Tests
+{
+    public class PreflightRunnerTests
+    {
+        private const string WorkspaceA = "3d9b93c6-0000-0000-0000-000000000001";
+
+        private const string PublicListing =
+            "{\"@odata.count\":1,\"value\":[{\"id\":\"" + WorkspaceA + "\",\"name\":\"Finance\",\"type\":\"Workspace\"}]}";
+
+        private const string AdminListing =
+            "{\"@odata.count\":2,\"value\":[" +
+            "{\"id\":\"" + WorkspaceA + "\",\"type\":\"Workspace\",\"state\":\"Active\",\"datasets\":[{\"id\":\"d1\"}]}," +
+            "{\"id\":\"4d9b93c6-0000-0000-0000-000000000002\",\"type\":\"PersonalGroup\",\"state\":\"Active\"}]}";
+
+        private const string ScanAccepted = "{\"id\":\"e7d03602-0000-0000-0000-00000000000a\",\"status\":\"NotStarted\"}";
+
+        private const string ScanResultWithTables =
+            "{\"workspaces\":[{\"id\":\"" + WorkspaceA + "\",\"datasets\":[{\"id\":\"d1\",\"name\":\"Sales\"," +
+            "\"tables\":[{\"name\":\"T\",\"columns\":[{\"name\":\"C\"}],\"measures\":[{\"name\":\"M\",\"expression\":\"SUM(T[C])\"}]}]}]}]}";
+
+        [Fact]
+        public async Task HealthyTenantPassesEveryCheckInOrderWithOneTokenRequest()
+        {
+            var service = Healthy();
+
+            var reporter = await EngineHarness.RunAsync(service, EngineHarness.Request(PreflightChecks.All));
+
+            Assert.Equal(
+                new[] { "CredentialScope", "WorkspacePermission", "MetadataScan", "Refreshables" },
+                reporter.Results.Select(result => result.Check));
+            Assert.All(reporter.Results, result => Assert.Equal(CheckStatus.Passed, result.Status));
+            Assert.Single(service.Requests, request => request.Contains("/oauth2/v2.0/token"));
+            Assert.Equal(new[] { WorkspaceA }, reporter.Single("MetadataScan").Details["SampledWorkspaceIds"]);
+        }
+
+        [Fact]
+        public async Task ScanPollingWaitsUntilSucceededAndHonoursRetryAfter()
+        {
+            var service = Healthy(scanStatuses: new[]
+            {
+                Json(200, "{\"id\":\"x\",\"status\":\"NotStarted\"}", ("Retry-After", "20")),
+                Json(200, "{\"id\":\"x\",\"status\":\"Running\"}"),
+                Json(200, "{\"id\":\"x\",\"status\":\"Succeeded\"}"),
+            });
+            var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+            var started = clock.GetTimestamp();
+
+            var reporter = await EngineHarness.RunAsync(service, EngineHarness.Request(PreflightChecks.All), clock);
+
+            var scan = reporter.Single("MetadataScan");
+            Assert.Equal(CheckStatus.Passed, scan.Status);
+            Assert.Equal(3, scan.Details["StatusPolls"]);
+
+            // The 20 s the service asked for were waited on the fake clock; the harness moves the clock in steps, so a
+            // few seconds of slack are allowed, never another back-off cycle.
+            var waited = clock.GetElapsedTime(started);
+            Assert.InRange(waited, TimeSpan.FromSeconds(20), TimeSpan.FromSeconds(30));
+        }
+
+        [Fact]
+        public async Task ScanThatNeverFinishesTimesOutAsAWarning()
+        {
+            var running = Enumerable.Range(0, 200).Select(_ => Json(200, "{\"id\":\"x\",\"status\":\"Running\"}")).ToArray();
+            var service = Healthy(scanStatuses: running);
+            var request = EngineHarness.Request(PreflightChecks.All);
+            request.ScanTimeout = TimeSpan.FromSeconds(30);
+
+            var reporter = await EngineHarness.RunAsync(service, request);
+
+            var scan = reporter.Single("MetadataScan");
+            Assert.Equal(CheckStatus.Warning, scan.Status);
+            Assert.Equal("ScanTimedOut", scan.Reason);
+            Assert.Contains("Running", scan.Message);
+            Assert.InRange((int)scan.Details["StatusPolls"]!, 5, 20);
+        }
+
+        [Fact]
+        public async Task FailedScanCarriesTheServiceErrorCode()
+        {
+            var service = Healthy(scanStatuses: new[]
+            {
+                Json(200, "{\"id\":\"x\",\"status\":\"Failed\",\"error\":{\"code\":\"ScanFailedOnCluster\",\"message\":\"Boom\"}}"),
+            });
+
+            var reporter = await EngineHarness.RunAsync(service, EngineHarness.Request(PreflightChecks.All));
+
+            var scan = reporter.Single("MetadataScan");
+            Assert.Equal(CheckStatus.Failed, scan.Status);
+            Assert.Equal("ScanFailed", scan.Reason);
+            Assert.Equal("ScanFailedOnCluster", scan.ErrorCode);
+            Assert.Equal(CheckStatus.Passed, reporter.Single("Refreshables").Status);
+        }
+
+        [Fact]
+        public async Task ScanWithoutTablesWarnsAboutTheDetailedMetadataSetting()
+        {
+            var service = Healthy(scanResult: "{\"workspaces\":[{\"id\":\"" + WorkspaceA + "\",\"datasets\":[{\"id\":\"d1\"}]}]}");
+
+            var reporter = await EngineHarness.RunAsync(service, EngineHarness.Request(PreflightChecks.All));
+
+            var scan = reporter.Single("MetadataScan");
+            Assert.Equal(CheckStatus.Warning, scan.Status);
+            Assert.Equal("DetailedMetadataMissing", scan.Reason);
+            Assert.Contains("Enhance admin APIs responses with detailed metadata", scan.Remediation);
+        }
+
+        [Fact]
+        public async Task TransientServerErrorsAreRetriedBeforeTheyCount()
+        {
+            var service = new FakePowerBi()
+                .On("groups", Json(503, "{}"), Json(500, "{\"Message\":\"An error has occurred.\"}"), Json(200, PublicListing))
+                .On("admin/groups", Json(200, AdminListing));
+
+            var reporter = await EngineHarness.RunAsync(service, EngineHarness.Request(PreflightChecks.WorkspacePermission));
+
+            Assert.Equal(CheckStatus.Passed, reporter.Single("WorkspacePermission").Status);
+            Assert.Equal(3, service.Requests.Count(request => request.Contains("/myorg/groups")));
+        }
+
+        [Fact]
+        public async Task LongRetryAfterIsNotSleptThrough()
+        {
+            var service = new FakePowerBi()
+                .On("groups", Json(200, PublicListing))
+                .On("admin/groups", Json(429, "{\"message\":\"Retry in 3392 seconds.\"}", ("Retry-After", "3392")));
+
+            var reporter = await EngineHarness.RunAsync(
+                service,
+                EngineHarness.Request(PreflightChecks.WorkspacePermission),
+                maxFakeTime: TimeSpan.FromSeconds(5));
+
+            var result = reporter.Single("WorkspacePermission");
+            Assert.Equal(CheckStatus.Warning, result.Status);
+            Assert.Equal("Throttled", result.Reason);
+            Assert.Single(service.Requests, request => request.Contains("admin/groups"));
+        }
+
+        [Fact]
+        public async Task RefusedSecretSkipsTheLaterChecksWithTheReason()
+        {
+            var service = new FakePowerBi { TokenReply = Json(401, EntraErrorTests.CaseBody("C02")) };
+
+            var reporter = await EngineHarness.RunAsync(service, EngineHarness.Request(PreflightChecks.All));
+
+            var credential = reporter.Single("CredentialScope");
+            Assert.Equal(CheckStatus.Failed, credential.Status);
+            Assert.Equal("ClientSecretExpired", credential.Reason);
+            Assert.Equal("AADSTS7000222", credential.ErrorCode);
+            Assert.Equal(401, credential.HttpStatus);
+            Assert.Equal("7ace0002-0000-4000-8000-00007ace0002", credential.TraceId);
+            Assert.Equal("c0de0002-0000-4000-8000-0000c0de0002", credential.CorrelationId);
+            Assert.All(
+                reporter.Results.Skip(1),
+                result => Assert.Equal(("Skipped", "CredentialScopeFailed"), (result.Status.ToString(), result.Reason)));
+            Assert.DoesNotContain(service.Requests, request => request.Contains("/myorg/"));
+        }
+
+        [Fact]
+        public async Task WorkspaceCheckAloneCarriesTheCredentialVerdict()
+        {
+            var service = new FakePowerBi { TokenReply = Json(401, "{\"error\":\"invalid_client\",\"error_codes\":[7000215]}") };
+
+            var reporter = await EngineHarness.RunAsync(service, EngineHarness.Request(PreflightChecks.WorkspacePermission));
+
+            var result = Assert.Single(reporter.Results);
+            Assert.Equal("WorkspacePermission", result.Check);
+            Assert.Equal("InvalidClientSecret", result.Reason);
+        }
+
+        [Fact]
+        public async Task TokenWithPowerBiApplicationPermissionsIsFlaggedAndExplainsTheRefusal()
+        {
+            var service = Healthy();
+            service.Roles = new[] { "Tenant.Read.All" };
+            service.On("admin/groups", Json(401, "")).On("admin/workspaces/getInfo", Json(401, ""));
+
+            var reporter = await EngineHarness.RunAsync(service, EngineHarness.Request(PreflightChecks.All));
+
+            Assert.Equal("AdminConsentPermissionsPresent", reporter.Single("CredentialScope").Reason);
+            Assert.Equal(CheckStatus.Warning, reporter.Single("CredentialScope").Status);
+        }
+
+        [Fact]
+        public async Task NoSecretOrTokenAppearsInAnyResultOrLine()
+        {
+            var service = Healthy();
+
+            var reporter = await EngineHarness.RunAsync(service, EngineHarness.Request(PreflightChecks.All));
+
+            var token = Token(Array.Empty<string>());
+            var everything = string.Join("\n", reporter.Lines) + string.Join("\n", reporter.Results.Select(Describe));
+            Assert.DoesNotContain(Secret, everything);
+            Assert.DoesNotContain(token, everything);
+            Assert.DoesNotContain(token.Split('.')[1], everything);
+        }
+
+        private static string Describe(CheckResult result)
+        {
+            return string.Join(
+                "|",
+                result.ToString(),
+                result.Message,
+                result.Response,
+                result.Remediation,
+                result.Details.ToString());
+        }
+
+        private static FakePowerBi Healthy(
+            Func<System.Net.Http.HttpResponseMessage>[]? scanStatuses = null,
+            string scanResult = ScanResultWithTables)
+        {
+            return new FakePowerBi()
+                .On("groups", Json(200, PublicListing))
+                .On("admin/groups", Json(200, AdminListing))
+                .On("admin/workspaces/getInfo", Json(202, ScanAccepted))
+                .On("admin/workspaces/scanStatus/", scanStatuses ?? new[] { Json(200, "{\"id\":\"x\",\"status\":\"Succeeded\"}") })
+                .On("admin/workspaces/scanResult/", Json(200, scanResult))
+                .On("admin/capacities/refreshables", Json(200, "{\"value\":[{\"id\":\"d1\",\"name\":\"Sales\"}]}"));
+        }
+    }
+}

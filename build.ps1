@@ -31,7 +31,9 @@ $emulatorOut = Join-Path $out 'emulator'
 $resultsOut = Join-Path $out 'test-results'
 
 function Invoke-Dotnet {
-    param([Parameter(ValueFromRemainingArguments)] [string[]] $Arguments)
+    # One array rather than loose arguments: dotnet's -v or -o would otherwise bind to PowerShell's common
+    # parameters.
+    param([string[]] $Arguments)
 
     & dotnet @Arguments
     if ($LASTEXITCODE -ne 0) {
@@ -52,7 +54,7 @@ function Get-ModuleVersion {
 
 function Invoke-Build {
     Write-Host "Building PbiPreflight ($Configuration)..."
-    Invoke-Dotnet build (Join-Path $root 'PbiPreflight.sln') -c $Configuration --nologo -v quiet
+    Invoke-Dotnet @('build', (Join-Path $root 'PbiPreflight.sln'), '-c', $Configuration, '--nologo', '--verbosity', 'quiet')
 
     if (Test-Path $moduleOut) {
         Remove-Item -Recurse -Force $moduleOut
@@ -60,8 +62,8 @@ function Invoke-Build {
 
     # Publishing the cmdlet project gathers the engine and its dependencies (MSAL, Polly, System.Text.Json for
     # Windows PowerShell) beside it; PowerShellStandard.Library is reference-only and is never copied.
-    Invoke-Dotnet publish (Join-Path $root 'src/PbiPreflight/PbiPreflight.csproj') -c $Configuration `
-        -o $moduleOut --no-build --nologo -v quiet
+    Invoke-Dotnet @('publish', (Join-Path $root 'src/PbiPreflight/PbiPreflight.csproj'), '-c', $Configuration,
+        '-o', $moduleOut, '--no-build', '--nologo', '--verbosity', 'quiet')
     Get-ChildItem $moduleOut -Filter '*.deps.json' | Remove-Item
     if (Test-Path (Join-Path $moduleOut 'System.Management.Automation.dll')) {
         throw 'System.Management.Automation.dll must not ship with the module.'
@@ -73,15 +75,15 @@ function Invoke-Build {
     Set-Content -Path (Join-Path $moduleOut 'PbiPreflight.psd1') -Value $manifest -Encoding utf8
     Copy-Item (Join-Path $root 'module/*') $moduleOut -Recurse -Force
 
-    Invoke-Dotnet publish (Join-Path $root 'src/PbiPreflight.Emulator/PbiPreflight.Emulator.csproj') `
-        -c $Configuration -o $emulatorOut --no-build --nologo -v quiet
+    Invoke-Dotnet @('publish', (Join-Path $root 'src/PbiPreflight.Emulator/PbiPreflight.Emulator.csproj'),
+        '-c', $Configuration, '-o', $emulatorOut, '--no-build', '--nologo', '--verbosity', 'quiet')
 
     Write-Host "Module laid out in $moduleOut (version $version); emulator in $emulatorOut."
 }
 
 function Get-PesterPath {
     # Pester comes as a NuGet package, restored like every other dependency and imported by path.
-    Invoke-Dotnet restore (Join-Path $root 'tests/tools/tools.csproj') --nologo -v quiet
+    Invoke-Dotnet @('restore', (Join-Path $root 'tests/tools/tools.csproj'), '--nologo', '--verbosity', 'quiet')
     $packages = (& dotnet nuget locals global-packages --list) -replace '^global-packages:\s*', ''
     $path = Join-Path $packages.Trim() 'pester/5.7.1/tools/Pester.psd1'
     if (-not (Test-Path $path)) {

@@ -1,0 +1,141 @@
+# The module as PowerShell users meet it: its manifest, its parameter errors, and results that pipe, format and
+# export, with the secret in none of them.
+
+BeforeAll {
+    Import-Module (Join-Path $PSScriptRoot '../TestKit.psm1') -Force
+    $modulePath = Join-Path $PSScriptRoot '../../out/PbiPreflight/PbiPreflight.psd1'
+}
+
+Describe 'The manifest' {
+    It 'passes Test-ModuleManifest and exports exactly the cmdlets the assembly defines' {
+        $manifest = Test-ModuleManifest -Path $modulePath
+        $manifest.Version | Should -Not -Be ([version] '0.0.0')
+
+        $assembly = [System.Reflection.Assembly]::LoadFrom((Join-Path (Split-Path $modulePath) 'PbiPreflight.dll'))
+        $defined = $assembly.GetExportedTypes() |
+            ForEach-Object { $_.GetCustomAttributes([System.Management.Automation.CmdletAttribute], $false) } |
+            ForEach-Object { "$($_.VerbName)-$($_.NounName)" }
+        @($manifest.ExportedCmdlets.Keys | Sort-Object) | Should -Be @($defined | Sort-Object)
+        @($defined).Count | Should -Be 4
+    }
+
+    It 'does not ship System.Management.Automation' {
+        Join-Path (Split-Path $modulePath) 'System.Management.Automation.dll' | Should -Not -Exist
+    }
+}
+
+Describe 'Against a healthy tenant' {
+    BeforeAll {
+        $emulator = Start-PbiEmulator -Scenario healthy
+    }
+
+    AfterAll {
+        $emulator | Stop-PbiEmulator
+    }
+
+    It 'accepts the secret as a PSCredential whose user name is the client id' {
+        $run = Invoke-PbiChild -Emulator $emulator -UseCredential -Script 'Test-PbiCredentialScope @Connection'
+
+        @($run.Objects)[0].Status | Should -Be 'Passed'
+        @($run.Objects)[0].Details.AppId | Should -Be $emulator.clientId
+    }
+
+    It 'writes results that filter, convert to JSON and export to CSV, with -Verbose and -Debug on' {
+        $script = @'
+$DebugPreference = 'Continue'
+$all = Invoke-PbiPreflight @Connection -Verbose -Debug
+$csv = Join-Path ([System.IO.Path]::GetTempPath()) ([guid]::NewGuid().ToString() + '.csv')
+$all | Export-Csv -Path $csv -NoTypeInformation
+[pscustomobject]@{
+    Passed = @($all | Where-Object Status -eq Passed).Count
+    Json   = $all | ConvertTo-Json -Depth 5
+    Csv    = Get-Content -Raw $csv
+    Table  = $all | Format-Table | Out-String -Width 300
+    Lines  = ($all | ForEach-Object ToString) -join "`n"
+}
+Remove-Item $csv
+'@
+        $run = Invoke-PbiChild -Emulator $emulator -Script $script
+        $output = @($run.Objects)[0]
+
+        $output.Passed | Should -Be 4
+        ($output.Json | ConvertFrom-Json).Count | Should -Be 4
+        ($output.Json | ConvertFrom-Json)[1].Details.SampledWorkspaceIds | Should -Not -BeNullOrEmpty
+        ($output.Csv | ConvertFrom-Csv).Count | Should -Be 4
+        ($output.Csv | ConvertFrom-Csv)[1].Details | Should -BeLike '*PublicWorkspaceCount=*'
+        $output.Table | Should -Match 'Check\s+Status\s+Reason'
+        $output.Lines | Should -BeLike '*Credentials Scopes: Check successful*'
+        $run.Text | Should -BeLike '*VERBOSE*' -Because 'the verbose stream was on'
+        $run.Text | Should -BeLike '*DEBUG*' -Because 'the debug stream was on'
+        foreach ($text in $run.Text, $run.Console, $output.Json, $output.Csv, $output.Table) {
+            $text | Should -Not -BeLike "*$($emulator.clientSecret)*"
+        }
+    }
+
+    It 'takes tenants from the pipeline by property name and reports a bad row without stopping' {
+        $script = @'
+$rows = @(
+    [pscustomobject]@{ TenantId = 'not a tenant'; ClientId = $env:PBI_TEST_CLIENT }
+    [pscustomobject]@{ TenantId = $env:PBI_TEST_TENANT; ClientId = $env:PBI_TEST_CLIENT }
+)
+$rows | Test-PbiCredentialScope -ClientSecret $secret -Environment Custom -AuthorityHost $env:PBI_TEST_URL -ApiBaseUri $env:PBI_TEST_URL
+'@
+        $run = Invoke-PbiChild -Emulator $emulator -Script $script
+
+        @($run.Objects).Count | Should -Be 1
+        @($run.Objects)[0].Status | Should -Be 'Passed'
+        @($run.Errors).Count | Should -Be 1
+        $run.Errors[0].FullyQualifiedErrorId | Should -Be 'InvalidTenantId,PbiPreflight.Commands.TestPbiCredentialScopeCommand'
+    }
+
+    It 'rejects <Name> with error id <ErrorId> before any network call' -ForEach @(
+        @{ Name = 'a tenant that is neither GUID nor domain'; ErrorId = 'InvalidTenantId'
+            Script = 'Test-PbiCredentialScope @Connection -TenantId "bad tenant!"' }
+        @{ Name = 'a client id that is not a GUID'; ErrorId = 'InvalidClientId'
+            Script = '$Connection.ClientId = "my-app"; Test-PbiCredentialScope @Connection' }
+        @{ Name = 'an empty secret'; ErrorId = 'EmptyClientSecret'
+            Script = '$Connection.ClientSecret = [securestring]::new(); Test-PbiCredentialScope @Connection' }
+        @{ Name = 'Custom without its URIs'; ErrorId = 'CustomEnvironmentRequiresUris'
+            Script = '$Connection.Remove("ApiBaseUri"); Invoke-PbiPreflight @Connection' }
+        @{ Name = 'an http authority'; ErrorId = 'InsecureCustomUri'
+            Script = '$Connection.AuthorityHost = "http://127.0.0.1:1"; Invoke-PbiPreflight @Connection' }
+        @{ Name = 'custom URIs with a named cloud'; ErrorId = 'CustomUrisRequireCustomEnvironment'
+            Script = '$Connection.Environment = "Public"; Invoke-PbiPreflight @Connection' }
+    ) {
+        $before = @(Get-PbiEmulatorRequest -Emulator $emulator).Count
+        $run = Invoke-PbiChild -Emulator $emulator -Script $Script
+
+        $run.Objects | Should -BeNullOrEmpty
+        @($run.Errors).Count | Should -Be 1
+        $run.Errors[0].FullyQualifiedErrorId | Should -BeLike "$ErrorId,PbiPreflight.Commands.*"
+        $run.Errors[0].Category | Should -Be 'InvalidArgument'
+        @(Get-PbiEmulatorRequest -Emulator $emulator).Count | Should -Be $before
+    }
+
+    It 'spends one token request and one call per listing on the tenant' {
+        $before = @(Get-PbiEmulatorRequest -Emulator $emulator).Count
+        Invoke-PbiChild -Emulator $emulator -Script 'Invoke-PbiPreflight @Connection' | Out-Null
+
+        $requests = @(Get-PbiEmulatorRequest -Emulator $emulator) | Select-Object -Skip $before
+        @($requests | Where-Object path -like '*/oauth2/v2.0/token*').Count | Should -Be 1
+        @($requests | Where-Object path -like '/v1.0/myorg/groups*').Count | Should -Be 1
+        @($requests | Where-Object path -like '/v1.0/myorg/admin/groups*').Count | Should -Be 1
+        @($requests | Where-Object path -like '*getInfo*').Count | Should -Be 1
+        @($requests | Where-Object path -like '*scanResult*').Count | Should -Be 1
+        @($requests | Where-Object path -like '*refreshables*').Count | Should -Be 1
+    }
+}
+
+Describe 'The one-line form of a failure' {
+    It 'matches the reference preflight for a refused secret' {
+        $emulator = Start-PbiEmulator -Scenario invalid-secret
+        try {
+            $run = Invoke-PbiChild -Emulator $emulator -Script '(Test-PbiCredentialScope @Connection).ToString()'
+        }
+        finally {
+            $emulator | Stop-PbiEmulator
+        }
+
+        @($run.Objects)[0] | Should -BeLike 'Credentials Scopes: Failed with response{"error":"invalid_client",*}#STATUS:401'
+    }
+}

@@ -1,0 +1,227 @@
+# Helpers shared by the Pester tests and the demo: start the emulator from its build output, and run the module in
+# a fresh child PowerShell that trusts the emulator's certificate authority, as a user's session would.
+
+Set-StrictMode -Version Latest
+
+$script:Root = Split-Path -Parent $PSScriptRoot
+$script:ModulePath = Join-Path $script:Root 'out/PbiPreflight/PbiPreflight.psd1'
+$script:EmulatorPath = Join-Path $script:Root 'out/emulator/PbiPreflight.Emulator.dll'
+$script:CaDirectory = Join-Path $script:Root 'out/test-ca'
+$script:PwshPath = Join-Path $PSHOME 'pwsh.dll'
+
+function Start-PbiEmulator {
+    <#
+    .SYNOPSIS
+        Starts the emulator on a free loopback port and returns its ready line as an object.
+    #>
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory)]
+        [string] $Scenario,
+
+        [int] $TimeoutSec = 60
+    )
+
+    if (-not (Test-Path $script:EmulatorPath)) {
+        throw "The emulator is not built: run ./build.ps1 -Task Build first ($script:EmulatorPath is missing)."
+    }
+
+    $logs = Join-Path ([System.IO.Path]::GetTempPath()) ("pbi-emulator-" + [guid]::NewGuid().ToString('N'))
+    New-Item -ItemType Directory -Path $logs | Out-Null
+    $stdout = Join-Path $logs 'stdout.txt'
+    $stderr = Join-Path $logs 'stderr.txt'
+
+    # The parent pid makes the emulator end with this process even if a test dies before it stops it.
+    $arguments = @(
+        "`"$script:EmulatorPath`"", '--scenario', "`"$Scenario`"", '--port', '0',
+        '--ca-dir', "`"$script:CaDirectory`"", '--parent-pid', $PID
+    )
+    $process = Start-Process -FilePath 'dotnet' -ArgumentList $arguments -PassThru -NoNewWindow `
+        -RedirectStandardOutput $stdout -RedirectStandardError $stderr
+
+    $deadline = [DateTime]::UtcNow.AddSeconds($TimeoutSec)
+    $readyLine = $null
+    while (-not $readyLine) {
+        if ($process.HasExited) {
+            throw "The emulator exited with code $($process.ExitCode) before it was ready: $(Get-Content -Raw $stderr)"
+        }
+
+        if ([DateTime]::UtcNow -gt $deadline) {
+            $process.Kill($true)
+            throw "The emulator was not ready within $TimeoutSec s: $(Get-Content -Raw $stderr)"
+        }
+
+        Start-Sleep -Milliseconds 50
+        $text = Get-Content -Raw -ErrorAction Ignore $stdout
+        if ($text -and $text.Contains("`n")) {
+            $readyLine = $text.Split("`n")[0]
+        }
+    }
+
+    $ready = $readyLine | ConvertFrom-Json
+    $ready | Add-Member -NotePropertyName Process -NotePropertyValue $process
+    $ready | Add-Member -NotePropertyName StandardOutputPath -NotePropertyValue $stdout
+    $ready | Add-Member -NotePropertyName StandardErrorPath -NotePropertyValue $stderr
+    return $ready
+}
+
+function Stop-PbiEmulator {
+    <#
+    .SYNOPSIS
+        Ends the emulator and everything it started.
+    #>
+    [CmdletBinding()]
+    param([Parameter(ValueFromPipeline)] $Emulator)
+
+    process {
+        if ($Emulator -and -not $Emulator.Process.HasExited) {
+            $Emulator.Process.Kill($true)
+            $Emulator.Process.WaitForExit(10000) | Out-Null
+        }
+    }
+}
+
+function Get-PbiEmulatorRequest {
+    <#
+    .SYNOPSIS
+        The requests the emulator answered, from its request log.
+    #>
+    [CmdletBinding()]
+    param([Parameter(Mandatory)] $Emulator)
+
+    # This session was not started with the emulator's CA, so it is trusted for this one call only.
+    $handler = [System.Net.Http.HttpClientHandler]::new()
+    $ca = [System.Security.Cryptography.X509Certificates.X509Certificate2]::CreateFromPemFile($Emulator.caCertificatePath)
+    $handler.ServerCertificateCustomValidationCallback = {
+        param($message, $certificate, $chain, $errors)
+        $chain.ChainPolicy.TrustMode = [System.Security.Cryptography.X509Certificates.X509ChainTrustMode]::CustomRootTrust
+        $chain.ChainPolicy.CustomTrustStore.Add($ca) | Out-Null
+        return $chain.Build($certificate)
+    }.GetNewClosure()
+    $client = [System.Net.Http.HttpClient]::new($handler)
+    try {
+        $body = $client.GetStringAsync($Emulator.url + '/_emulator/requests').GetAwaiter().GetResult()
+        return , @($body | ConvertFrom-Json)
+    }
+    finally {
+        $client.Dispose()
+    }
+}
+
+function Invoke-PbiChild {
+    <#
+    .SYNOPSIS
+        Runs a script in a fresh child PowerShell that trusts the emulator and has the module imported.
+
+    .DESCRIPTION
+        The script sees $Connection, a hashtable of the parameters that reach the emulator with the
+        scenario's credentials (the secret as a SecureString), and $Emulator, the ready line. The secret
+        reaches the child through its environment, never its command line. Returns the objects the script
+        wrote (deserialized), its errors, and the text of every stream, for leak checks.
+    #>
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory)] $Emulator,
+        [Parameter(Mandatory)] [string] $Script,
+        [switch] $UseCredential
+    )
+
+    $work = Join-Path ([System.IO.Path]::GetTempPath()) ("pbi-child-" + [guid]::NewGuid().ToString('N'))
+    New-Item -ItemType Directory -Path $work | Out-Null
+    $scriptPath = Join-Path $work 'run.ps1'
+    $resultPath = Join-Path $work 'result.xml'
+
+    $connection = if ($UseCredential) {
+        '$Connection = @{ TenantId = $env:PBI_TEST_TENANT; Credential = [pscredential]::new($env:PBI_TEST_CLIENT, $secret) }'
+    }
+    else {
+        '$Connection = @{ TenantId = $env:PBI_TEST_TENANT; ClientId = $env:PBI_TEST_CLIENT; ClientSecret = $secret }'
+    }
+
+    $wrapper = @"
+`$ErrorActionPreference = 'Continue'
+`$ProgressPreference = 'SilentlyContinue'
+Import-Module '$script:ModulePath' -ErrorAction Stop
+`$secret = ConvertTo-SecureString -String `$env:PBI_TEST_SECRET -AsPlainText -Force
+$connection
+`$Connection.Environment = 'Custom'
+`$Connection.AuthorityHost = `$env:PBI_TEST_URL
+`$Connection.ApiBaseUri = `$env:PBI_TEST_URL
+`$Emulator = `$env:PBI_TEST_READY | ConvertFrom-Json
+`$everything = & {
+$Script
+} *>&1
+`$objects = @(`$everything | Where-Object { `$_ -isnot [System.Management.Automation.ErrorRecord] -and
+    `$_ -isnot [System.Management.Automation.InformationalRecord] })
+`$errors = @(`$everything | Where-Object { `$_ -is [System.Management.Automation.ErrorRecord] } | ForEach-Object {
+    [pscustomobject]@{ FullyQualifiedErrorId = `$_.FullyQualifiedErrorId; Message = `$_.ToString(); Category = `$_.CategoryInfo.Category.ToString() }
+})
+`$text = (`$everything | ForEach-Object { `$_ | Out-String -Width 500 }) -join "``n"
+`$text += "``n" + ((`$objects | Where-Object { `$_ -is [PbiPreflight.CheckResult] } | ForEach-Object { `$_ | Format-List * | Out-String -Width 500 }) -join "``n")
+[pscustomobject]@{ Objects = `$objects; Errors = `$errors; Text = `$text } | Export-Clixml -Path '$resultPath' -Depth 6
+"@
+    Set-Content -Path $scriptPath -Value $wrapper -Encoding utf8
+
+    $saved = @{}
+    $variables = @{
+        SSL_CERT_FILE    = $Emulator.caCertificatePath
+        PBI_TEST_TENANT  = $Emulator.tenantId
+        PBI_TEST_CLIENT  = $Emulator.clientId
+        PBI_TEST_SECRET  = $Emulator.clientSecret
+        PBI_TEST_URL     = $Emulator.url
+        PBI_TEST_READY   = ($Emulator | Select-Object url, caCertificatePath, tenantId, clientId | ConvertTo-Json -Compress)
+    }
+    foreach ($name in $variables.Keys) {
+        $saved[$name] = [Environment]::GetEnvironmentVariable($name)
+        [Environment]::SetEnvironmentVariable($name, $variables[$name])
+    }
+
+    try {
+        $console = & dotnet $script:PwshPath -NoProfile -NonInteractive -File $scriptPath 2>&1 | Out-String
+        if (-not (Test-Path $resultPath)) {
+            throw "The child PowerShell wrote no result (exit code $LASTEXITCODE): $console"
+        }
+
+        $result = Import-Clixml -Path $resultPath
+        $result | Add-Member -NotePropertyName Console -NotePropertyValue $console
+        $result | Add-Member -NotePropertyName ExitCode -NotePropertyValue $LASTEXITCODE
+        return $result
+    }
+    finally {
+        foreach ($name in $saved.Keys) {
+            [Environment]::SetEnvironmentVariable($name, $saved[$name])
+        }
+
+        Remove-Item -Recurse -Force $work -ErrorAction Ignore
+    }
+}
+
+function New-PbiScenarioFile {
+    <#
+    .SYNOPSIS
+        Writes a scenario that starts from a shipped one and adds overrides, such as a recorded response.
+    #>
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory)] [string] $Base,
+        [Parameter(Mandatory)] [object[]] $Overrides
+    )
+
+    $path = Join-Path ([System.IO.Path]::GetTempPath()) ("pbi-scenario-" + [guid]::NewGuid().ToString('N') + '.json')
+    [ordered]@{ base = $Base; overrides = $Overrides } | ConvertTo-Json -Depth 20 | Set-Content -Path $path -Encoding utf8
+    return $path
+}
+
+function Get-PbiCase {
+    <#
+    .SYNOPSIS
+        Reads a real-world failure case from tests/cases.
+    #>
+    [CmdletBinding()]
+    param([Parameter(Mandatory)] [string] $Id)
+
+    return Get-Content -Raw (Join-Path $script:Root "tests/cases/$Id.json") | ConvertFrom-Json
+}
+
+Export-ModuleMember -Function Start-PbiEmulator, Stop-PbiEmulator, Get-PbiEmulatorRequest, Invoke-PbiChild,
+    New-PbiScenarioFile, Get-PbiCase

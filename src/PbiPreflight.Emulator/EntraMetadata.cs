@@ -1,0 +1,85 @@
+using System.Text.Json.Nodes;
+
+namespace PbiPreflight.Emulator;
+
+/// <summary>
+/// Entra ID's discovery documents: instance discovery, the OpenID configuration and the signing
+/// keys. MSAL does not need them when instance discovery is off, but a client that asks gets
+/// answers pointing back at the emulator (api-facts §1.9).
+/// </summary>
+public sealed class EntraMetadata(EmulatedTenant tenant, TokenIssuer issuer, TimeProvider clock)
+{
+    /// <summary>Adds the discovery routes.</summary>
+    public void Map(IEndpointRouteBuilder routes)
+    {
+        routes.MapGet("/common/discovery/instance", InstanceDiscoveryAsync);
+        routes.MapGet("/{tenant}/v2.0/.well-known/openid-configuration", OpenIdConfigurationAsync);
+        routes.MapGet("/{tenant}/discovery/v2.0/keys", KeysAsync);
+    }
+
+    private Task InstanceDiscoveryAsync(HttpContext context)
+    {
+        var host = context.Request.Host.Value!;
+
+        // The tenant is taken from the authorization endpoint the client names, as Entra does.
+        var tenantSegment = tenant.TenantId;
+        var authorizationEndpoint = context.Request.Query["authorization_endpoint"].ToString();
+        if (Uri.TryCreate(authorizationEndpoint, UriKind.Absolute, out var endpoint) && endpoint.Segments.Length > 1)
+        {
+            tenantSegment = endpoint.Segments[1].TrimEnd('/');
+        }
+
+        var body = new JsonObject
+        {
+            ["tenant_discovery_endpoint"] = $"{BaseUrl(context)}/{tenantSegment}/v2.0/.well-known/openid-configuration",
+            ["api-version"] = "1.1",
+            ["metadata"] = new JsonArray(new JsonObject
+            {
+                ["preferred_network"] = host,
+                ["preferred_cache"] = host,
+                ["aliases"] = new JsonArray(host),
+            }),
+        };
+        return HttpJson.WriteAsync(context, StatusCodes.Status200OK, body);
+    }
+
+    private Task OpenIdConfigurationAsync(HttpContext context)
+    {
+        var segment = (string)context.GetRouteValue("tenant")!;
+        if (!tenant.IsServed(segment))
+        {
+            return EntraError.BadRequest("invalid_tenant", 90002, $"Tenant '{segment}' not found.")
+                .WriteAsync(context, clock.GetUtcNow());
+        }
+
+        var authority = $"{BaseUrl(context)}/{tenant.TenantId}";
+        var body = new JsonObject
+        {
+            ["issuer"] = $"{authority}/v2.0",
+            ["authorization_endpoint"] = $"{authority}/oauth2/v2.0/authorize",
+            ["token_endpoint"] = $"{authority}/oauth2/v2.0/token",
+            ["device_authorization_endpoint"] = $"{authority}/oauth2/v2.0/devicecode",
+            ["jwks_uri"] = $"{authority}/discovery/v2.0/keys",
+            ["token_endpoint_auth_methods_supported"] =
+                new JsonArray("client_secret_post", "private_key_jwt", "client_secret_basic"),
+            ["response_types_supported"] = new JsonArray("code", "id_token", "code id_token", "id_token token"),
+            ["subject_types_supported"] = new JsonArray("pairwise"),
+            ["id_token_signing_alg_values_supported"] = new JsonArray("RS256"),
+            ["scopes_supported"] = new JsonArray("openid", "profile", "email", "offline_access"),
+            ["tenant_region_scope"] = "EU",
+            ["cloud_instance_name"] = context.Request.Host.Value,
+        };
+        return HttpJson.WriteAsync(context, StatusCodes.Status200OK, body);
+    }
+
+    private static string BaseUrl(HttpContext context)
+    {
+        // Links point back at whatever host name the client used to reach the emulator.
+        return $"{context.Request.Scheme}://{context.Request.Host}";
+    }
+
+    private Task KeysAsync(HttpContext context)
+    {
+        return HttpJson.WriteAsync(context, StatusCodes.Status200OK, issuer.KeySet());
+    }
+}

@@ -1,0 +1,209 @@
+using System.Net;
+using System.Security.Cryptography.X509Certificates;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+
+namespace PbiPreflight.Emulator;
+
+/// <summary>
+/// Entry point: a local Microsoft Entra ID and Power BI REST API on one loopback HTTPS origin,
+/// driven by a scenario file. Standard output carries exactly one line, the ready line; everything
+/// else goes to standard error.
+/// </summary>
+public static class Program
+{
+    private const int ExitBadArguments = 2;
+    private const int ExitStartFailed = 1;
+
+    /// <summary>Runs the emulator until it is stopped or its parent process exits.</summary>
+    public static async Task<int> Main(string[] args)
+    {
+        var options = EmulatorOptions.Parse(args, out var error);
+        if (options is null)
+        {
+            await Console.Error.WriteLineAsync($"emulator: {error}\n{EmulatorOptions.Usage}");
+            return ExitBadArguments;
+        }
+
+        LoadedScenario scenario;
+        try
+        {
+            scenario = ScenarioLoader.Load(options.Scenario);
+        }
+        catch (ScenarioException exception)
+        {
+            await Console.Error.WriteLineAsync($"emulator: {exception.Message}");
+            return ExitBadArguments;
+        }
+
+        DateTime? parentStart = null;
+        if (options.ParentProcessId is { } parentId)
+        {
+            parentStart = ParentProcessWatcher.StartTimeOf(parentId);
+            if (parentStart is null)
+            {
+                await Console.Error.WriteLineAsync($"emulator: parent process {parentId} is not running");
+                return ExitBadArguments;
+            }
+        }
+
+        CertificateAuthority authority;
+        try
+        {
+            authority = CertificateAuthority.LoadOrCreate(options.CaDirectory);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException
+            or InvalidOperationException)
+        {
+            await Console.Error.WriteLineAsync($"emulator: cannot prepare the test CA: {exception.Message}");
+            return ExitStartFailed;
+        }
+
+        using (authority)
+        {
+            return await RunAsync(options, scenario, authority, parentStart);
+        }
+    }
+
+    private static async Task<int> RunAsync(
+        EmulatorOptions options, LoadedScenario scenario, CertificateAuthority authority, DateTime? parentStart)
+    {
+        using var serverCertificate = authority.IssueServerCertificate();
+        await using var app = Build(options, scenario, serverCertificate);
+
+        try
+        {
+            await app.StartAsync();
+        }
+        catch (IOException exception)
+        {
+            await Console.Error.WriteLineAsync(
+                $"emulator: cannot listen on 127.0.0.1:{options.Port}: {exception.Message}");
+            return ExitStartFailed;
+        }
+
+        var tenant = app.Services.GetRequiredService<EmulatedTenant>();
+        var url = $"https://127.0.0.1:{BoundPort(app)}";
+        WriteReadyLine(url, authority.CertificatePath, tenant.ReadyCredentials(), scenario.Name);
+
+        using var stopping = new CancellationTokenSource();
+        var watcher = options.ParentProcessId is { } parentId
+            ? ParentProcessWatcher.WatchAsync(
+                parentId, parentStart!.Value, () => app.Lifetime.StopApplication(), stopping.Token)
+            : Task.CompletedTask;
+
+        await app.WaitForShutdownAsync();
+        await stopping.CancelAsync();
+        await watcher;
+
+        if (authority.OwnsDirectory)
+        {
+            // The throw-away CA is useless once its server is gone.
+            TryDelete(Path.GetDirectoryName(authority.CertificatePath)!);
+        }
+
+        return 0;
+    }
+
+    private static WebApplication Build(EmulatorOptions options, LoadedScenario scenario, X509Certificate2 certificate)
+    {
+        // No command-line arguments reach ASP.NET's configuration: they are the emulator's own. The
+        // content root is the build output so a stray appsettings.json in the caller's folder is ignored.
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = [],
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+
+        // Standard output belongs to the ready line; every log line goes to standard error.
+        builder.Logging.ClearProviders();
+        builder.Logging.AddConsole(console => console.LogToStandardErrorThreshold = LogLevel.Trace);
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.Services.Configure<ConsoleLifetimeOptions>(lifetime => lifetime.SuppressStatusMessages = true);
+
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            // Overrides promise to send their headers and nothing else.
+            kestrel.AddServerHeader = false;
+            kestrel.Listen(IPAddress.Loopback, options.Port, listen => listen.UseHttps(certificate));
+        });
+
+        var clock = TimeProvider.System;
+        var tenant = new EmulatedTenant(scenario.Model, clock.GetUtcNow());
+        var issuer = new TokenIssuer();
+        var access = new PowerBiAccess(tenant, issuer, clock);
+        builder.Services.AddSingleton(tenant);
+        builder.Services.AddSingleton(issuer);
+
+        var app = builder.Build();
+
+        var requestLog = new RequestLog(clock);
+        var latency = new Latency(scenario.Model.LatencyMs);
+        var overrides = new Overrides(scenario.Model.Overrides);
+        app.Use(requestLog.InvokeAsync);
+        app.Use(latency.InvokeAsync);
+        app.Use(overrides.InvokeAsync);
+        app.Use(AddPowerBiRequestId);
+        app.UseRouting();
+
+        requestLog.Map(app);
+        new TokenEndpoint(tenant, issuer, clock).Map(app);
+        new EntraMetadata(tenant, issuer, clock).Map(app);
+        new PowerBiEndpoints(tenant, access, clock).Map(app);
+        new ScannerEndpoints(tenant, access, new ScanStore(), clock).Map(app);
+        app.MapFallback(HttpJson.NotFoundAsync);
+        return app;
+    }
+
+    private static Task AddPowerBiRequestId(HttpContext context, RequestDelegate next)
+    {
+        // Every Power BI answer carries a RequestId, the id support asks for.
+        if (context.Request.Path.StartsWithSegments("/v1.0", StringComparison.OrdinalIgnoreCase))
+        {
+            context.Response.Headers["RequestId"] = Guid.NewGuid().ToString();
+        }
+
+        return next(context);
+    }
+
+    private static int BoundPort(WebApplication app)
+    {
+        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>();
+        var address = addresses?.Addresses.FirstOrDefault()
+            ?? throw new InvalidOperationException("Kestrel reported no listening address.");
+        return new Uri(address).Port;
+    }
+
+    private static void WriteReadyLine(string url, string caPath, UserCredentials credentials, string scenario)
+    {
+        var line = new JsonObject
+        {
+            ["url"] = url,
+            ["caCertificatePath"] = caPath,
+            ["tenantId"] = credentials.TenantId,
+            ["clientId"] = credentials.ClientId,
+            ["clientSecret"] = credentials.ClientSecret,
+            ["scenario"] = scenario,
+        };
+
+        // Relaxed escaping keeps paths and secrets readable; the line is still valid JSON.
+        var options = new JsonSerializerOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+        Console.Out.WriteLine(line.ToJsonString(options));
+        Console.Out.Flush();
+    }
+
+    private static void TryDelete(string directory)
+    {
+        try
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            Console.Error.WriteLine($"emulator: could not remove '{directory}': {exception.Message}");
+        }
+    }
+}

@@ -97,7 +97,7 @@ function Invoke-XunitTests {
     $trx = Join-Path $resultsOut 'xunit.trx'
     Remove-Item $trx -ErrorAction Ignore
     & dotnet test (Join-Path $root 'tests/PbiPreflight.Tests/PbiPreflight.Tests.csproj') -c $Configuration `
-        --no-build --nologo --logger "trx;LogFileName=$trx" --logger 'console;verbosity=minimal'
+        --no-build --nologo --logger "trx;LogFileName=$trx" --logger 'console;verbosity=minimal' | Out-Host
     if (-not (Test-Path $trx)) {
         throw 'The xUnit run left no results file; it did not run.'
     }
@@ -117,9 +117,15 @@ function Invoke-PesterTests {
     # A child PowerShell, so the tests meet the module as a user does: freshly imported from out/.
     $summaryPath = Join-Path $resultsOut 'pester-summary.json'
     Remove-Item $summaryPath -ErrorAction Ignore
+    # The emulator creates the test certificate authority on its first start; the child trusts it from its own
+    # start, as .NET on Linux reads SSL_CERT_FILE only then.
+    Import-Module (Join-Path $root 'tests/TestKit.psm1') -Force
+    Start-PbiEmulator -Scenario healthy | Stop-PbiEmulator
+    $env:SSL_CERT_FILE = Join-Path $out 'test-ca/ca.pem'
+
     $pwsh = Join-Path $PSHOME 'pwsh.dll'
     & dotnet $pwsh -NoProfile -NonInteractive -File (Join-Path $root 'tests/Pester/Invoke-PesterSuite.ps1') `
-        -PesterPath $PesterPath -SummaryPath $summaryPath -ResultsDirectory $resultsOut
+        -PesterPath $PesterPath -SummaryPath $summaryPath -ResultsDirectory $resultsOut | Out-Host
     if (-not (Test-Path $summaryPath)) {
         throw 'The Pester run left no summary; it did not finish.'
     }

@@ -89,23 +89,8 @@ function Get-PbiEmulatorRequest {
     [CmdletBinding()]
     param([Parameter(Mandatory)] $Emulator)
 
-    # This session was not started with the emulator's CA, so it is trusted for this one call only.
-    $handler = [System.Net.Http.HttpClientHandler]::new()
-    $ca = [System.Security.Cryptography.X509Certificates.X509Certificate2]::CreateFromPemFile($Emulator.caCertificatePath)
-    $handler.ServerCertificateCustomValidationCallback = {
-        param($message, $certificate, $chain, $errors)
-        $chain.ChainPolicy.TrustMode = [System.Security.Cryptography.X509Certificates.X509ChainTrustMode]::CustomRootTrust
-        $chain.ChainPolicy.CustomTrustStore.Add($ca) | Out-Null
-        return $chain.Build($certificate)
-    }.GetNewClosure()
-    $client = [System.Net.Http.HttpClient]::new($handler)
-    try {
-        $body = $client.GetStringAsync($Emulator.url + '/_emulator/requests').GetAwaiter().GetResult()
-        return , @($body | ConvertFrom-Json)
-    }
-    finally {
-        $client.Dispose()
-    }
+    # The test process trusts the emulator's authority through SSL_CERT_FILE, which build.ps1 sets.
+    return , @(Invoke-RestMethod -Uri ($Emulator.url + '/_emulator/requests'))
 }
 
 function Invoke-PbiChild {

@@ -9,6 +9,13 @@ param(
 )
 
 $ErrorActionPreference = 'Stop'
+
+# The tests read the emulator's request log over HTTPS; .NET reads SSL_CERT_FILE when the process starts, so the
+# caller (build.ps1) points it at the test certificate authority before starting this script.
+if (-not $env:SSL_CERT_FILE -or -not (Test-Path $env:SSL_CERT_FILE)) {
+    throw 'SSL_CERT_FILE must name the emulator''s certificate authority (out/test-ca/ca.pem); run ./build.ps1 -Task Test.'
+}
+
 Import-Module $PesterPath -Force
 
 $configuration = New-PesterConfiguration

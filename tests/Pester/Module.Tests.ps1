@@ -36,7 +36,7 @@ Describe 'Against a healthy tenant' {
     It 'accepts the secret as a PSCredential whose user name is the client id' {
         $run = Invoke-PbiChild -Emulator $emulator -UseCredential -Script 'Test-PbiCredentialScope @Connection'
 
-        @($run.Objects)[0].Status | Should -Be 'Passed'
+        @($run.Objects)[0].Status.ToString() | Should -Be 'Passed'
         @($run.Objects)[0].Details.AppId | Should -Be $emulator.clientId
     }
 
@@ -65,8 +65,8 @@ Remove-Item $csv
         ($output.Csv | ConvertFrom-Csv)[1].Details | Should -BeLike '*PublicWorkspaceCount=*'
         $output.Table | Should -Match 'Check\s+Status\s+Reason'
         $output.Lines | Should -BeLike '*Credentials Scopes: Check successful*'
-        $run.Text | Should -BeLike '*VERBOSE*' -Because 'the verbose stream was on'
-        $run.Text | Should -BeLike '*DEBUG*' -Because 'the debug stream was on'
+        $run.Text | Should -BeLike '*Requesting a token for*' -Because 'the verbose stream was on'
+        $run.Text | Should -BeLike '*answered 200 in*' -Because 'the debug stream was on'
         foreach ($text in $run.Text, $run.Console, $output.Json, $output.Csv, $output.Table) {
             $text | Should -Not -BeLike "*$($emulator.clientSecret)*"
         }
@@ -83,7 +83,7 @@ $rows | Test-PbiCredentialScope -ClientSecret $secret -Environment Custom -Autho
         $run = Invoke-PbiChild -Emulator $emulator -Script $script
 
         @($run.Objects).Count | Should -Be 1
-        @($run.Objects)[0].Status | Should -Be 'Passed'
+        @($run.Objects)[0].Status.ToString() | Should -Be 'Passed'
         @($run.Errors).Count | Should -Be 1
         $run.Errors[0].FullyQualifiedErrorId | Should -Be 'InvalidTenantId,PbiPreflight.Commands.TestPbiCredentialScopeCommand'
     }

@@ -80,7 +80,7 @@ Describe 'Invoke-PbiPreflight against the <Scenario> scenario' -ForEach $Expecta
     It '<_[0]> is <_[1]> with reason <_[2]>' -ForEach $Checks {
         $check, $status, $reason, $errorCode, $httpStatus = $_
         $result = $results | Where-Object Check -eq $check
-        $result.Status | Should -Be $status
+        $result.Status.ToString() | Should -Be $status
         $result.Reason | Should -Be $reason
         if ($errorCode -eq '*') {
             $result.ErrorCode | Should -Not -BeNullOrEmpty

@@ -54,7 +54,8 @@ function Get-ModuleVersion {
 
 function Invoke-Build {
     Write-Host "Building PbiPreflight ($Configuration)..."
-    Invoke-Dotnet @('build', (Join-Path $root 'PbiPreflight.sln'), '-c', $Configuration, '--nologo', '--verbosity', 'quiet')
+    $solution = Join-Path $root 'PbiPreflight.sln'
+    Invoke-Dotnet @('build', $solution, '-c', $Configuration, '--nologo', '--verbosity', 'quiet')
 
     if (Test-Path $moduleOut) {
         Remove-Item -Recurse -Force $moduleOut
@@ -154,15 +155,16 @@ function Invoke-Test {
 
 function Invoke-Demo {
     Invoke-Build
-    & dotnet (Join-Path $PSHOME 'pwsh.dll') -NoProfile -NonInteractive -File (Join-Path $root 'tests/Demo.ps1') `
-        -ModulePath (Join-Path $moduleOut 'PbiPreflight.psd1') -EmulatorPath (Join-Path $emulatorOut 'PbiPreflight.Emulator.dll')
+    # The demo finds the built module and emulator in out/, as the tests do.
+    & dotnet (Join-Path $PSHOME 'pwsh.dll') -NoProfile -NonInteractive -File (Join-Path $root 'tests/Demo.ps1')
     if ($LASTEXITCODE -ne 0) {
         exit $LASTEXITCODE
     }
 }
 
 function Invoke-Clean {
-    foreach ($folder in @($out) + (Get-ChildItem $root -Recurse -Directory -Include bin, obj | ForEach-Object FullName)) {
+    $buildFolders = Get-ChildItem $root -Recurse -Directory -Include bin, obj | ForEach-Object FullName
+    foreach ($folder in @($out) + $buildFolders) {
         if (Test-Path $folder) {
             Remove-Item -Recurse -Force $folder
         }

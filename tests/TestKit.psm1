@@ -90,7 +90,9 @@ function Get-PbiEmulatorRequest {
     param([Parameter(Mandatory)] $Emulator)
 
     # The test process trusts the emulator's authority through SSL_CERT_FILE, which build.ps1 sets.
-    return , @(Invoke-RestMethod -Uri ($Emulator.url + '/_emulator/requests'))
+    # Invoke-RestMethod writes a JSON array as one object; ForEach-Object unrolls it, so callers get one
+    # pipeline item per request and @(...) counts requests.
+    Invoke-RestMethod -Uri ($Emulator.url + '/_emulator/requests') | ForEach-Object { $_ }
 }
 
 function Invoke-PbiChild {

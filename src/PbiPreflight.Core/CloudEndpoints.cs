@@ -68,7 +68,11 @@ namespace PbiPreflight
             switch (environment)
             {
                 case PbiEnvironment.Public:
-                    return Create(environment, "https://login.microsoftonline.com", "https://api.powerbi.com", PublicResource);
+                    return Create(
+                        environment,
+                        "https://login.microsoftonline.com",
+                        "https://api.powerbi.com",
+                        PublicResource);
                 case PbiEnvironment.USGov:
                     return Create(
                         environment,

@@ -17,7 +17,9 @@ namespace PbiPreflight
             @"^(?=.{4,253}$)([A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$",
             RegexOptions.CultureInvariant);
 
-        /// <summary>Validates the values and builds the options; throws <see cref="PreflightArgumentException"/>.</summary>
+        /// <summary>
+        /// Validates the values and builds the options; throws <see cref="PreflightArgumentException"/>.
+        /// </summary>
         public ConnectionOptions(
             string tenantId,
             string clientId,
@@ -45,7 +47,10 @@ namespace PbiPreflight
 
             if (clientSecret is null)
             {
-                throw new PreflightArgumentException("MissingClientSecret", "ClientSecret", Messages.MissingClientSecret);
+                throw new PreflightArgumentException(
+                    "MissingClientSecret",
+                    "ClientSecret",
+                    Messages.MissingClientSecret);
             }
 
             if (clientSecret.Length == 0)

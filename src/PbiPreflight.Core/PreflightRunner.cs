@@ -42,7 +42,8 @@ namespace PbiPreflight
             var token = await session.Tokens.GetAsync(cancellation).ConfigureAwait(false);
             if (checks.HasFlag(PreflightChecks.CredentialScope))
             {
-                session.Reporter.Result(await CredentialScopeCheck.RunAsync(session, cancellation).ConfigureAwait(false));
+                var credential = await CredentialScopeCheck.RunAsync(session, cancellation).ConfigureAwait(false);
+                session.Reporter.Result(credential);
             }
 
             if (credentialOnly)
@@ -60,7 +61,8 @@ namespace PbiPreflight
             if (checks.HasFlag(PreflightChecks.WorkspacePermission))
             {
                 session.Reporter.Progress("Listing workspaces", 25);
-                var (result, chosen) = await WorkspacePermissionCheck.RunAsync(session, cancellation).ConfigureAwait(false);
+                var (result, chosen) = await WorkspacePermissionCheck.RunAsync(session, cancellation)
+                    .ConfigureAwait(false);
                 session.Reporter.Result(result);
                 if (sample.Count == 0)
                 {
@@ -133,7 +135,10 @@ namespace PbiPreflight
             }
 
             var credentialReported = checks.HasFlag(PreflightChecks.CredentialScope);
-            var credentialVerdict = CredentialScopeCheck.Describe(session, token, session.NewResult(CheckIds.CredentialScope));
+            var credentialVerdict = CredentialScopeCheck.Describe(
+                session,
+                token,
+                session.NewResult(CheckIds.CredentialScope));
             for (var index = 0; index < pending.Count; index++)
             {
                 var result = session.NewResult(pending[index]);

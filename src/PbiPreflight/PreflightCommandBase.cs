@@ -28,7 +28,11 @@ namespace PbiPreflight.Commands
         public string TenantId { get; set; } = string.Empty;
 
         /// <summary>The application (client) id of the app registration.</summary>
-        [Parameter(Mandatory = true, Position = 1, ParameterSetName = ClientSecretSet, ValueFromPipelineByPropertyName = true)]
+        [Parameter(
+            Mandatory = true,
+            Position = 1,
+            ParameterSetName = ClientSecretSet,
+            ValueFromPipelineByPropertyName = true)]
         [Alias("ApplicationId", "AppId")]
         public string ClientId { get; set; } = string.Empty;
 
@@ -179,7 +183,8 @@ namespace PbiPreflight.Commands
             {
                 // A fault in the engine itself, not a failed check: report it with what is known and go on to
                 // the next tenant.
-                WriteError(new ErrorRecord(unexpected, "PreflightEngineFault", ErrorCategory.NotSpecified, request.Connection.TenantId));
+                var tenant = request.Connection.TenantId;
+                WriteError(new ErrorRecord(unexpected, "PreflightEngineFault", ErrorCategory.NotSpecified, tenant));
             }
         }
 

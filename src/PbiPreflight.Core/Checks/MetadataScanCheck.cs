@@ -51,12 +51,14 @@ namespace PbiPreflight.Checks
             CheckResult result,
             CancellationToken cancellation)
         {
-            var body = JsonSerializer.Serialize(new Dictionary<string, IReadOnlyList<string>> { ["workspaces"] = workspaceIds });
+            var body = JsonSerializer.Serialize(
+                new Dictionary<string, IReadOnlyList<string>> { ["workspaces"] = workspaceIds });
             var started = await session.PowerBi.PostJsonAsync(GetInfoPath, body, cancellation).ConfigureAwait(false);
             var scanId = ReadScan(started).Id;
             if (!started.IsSuccess || scanId is null)
             {
-                await FailAsync(session, result, started, "JSON without a scan 'id'", cancellation).ConfigureAwait(false);
+                await FailAsync(session, result, started, "JSON without a scan 'id'", cancellation)
+                    .ConfigureAwait(false);
                 return;
             }
 
@@ -134,7 +136,8 @@ namespace PbiPreflight.Checks
 
                 // The service's Retry-After wins; otherwise back off gently up to a few seconds.
                 wait = status.RetryAfter ?? Min(TimeSpan.FromTicks((long)(wait.Ticks * 1.6)), LongestPoll);
-                session.Reporter.Verbose(Messages.Format(Messages.VerboseScanStatus, scanId, scan.Status, wait.TotalSeconds));
+                session.Reporter.Verbose(
+                    Messages.Format(Messages.VerboseScanStatus, scanId, scan.Status, wait.TotalSeconds));
             }
         }
 
@@ -182,7 +185,8 @@ namespace PbiPreflight.Checks
             session.JudgeFailure(result, response, ApiKind.Admin, claims);
         }
 
-        private static (string? Id, string? Status, string? ErrorCode, string? ErrorMessage) ReadScan(ApiResponse response)
+        private static (string? Id, string? Status, string? ErrorCode, string? ErrorMessage) ReadScan(
+            ApiResponse response)
         {
             using var document = response.IsSuccess ? response.TryParseJson(out _) : null;
             if (document is null || document.RootElement.ValueKind != JsonValueKind.Object)

@@ -48,8 +48,8 @@ namespace PbiPreflight.Checks
         {
             Datasets++;
             var tables = JsonText.Array(dataset, "tables");
-            var hasTables = tables?.EnumerateArray().Any(table => JsonText.Array(table, "columns")?.GetArrayLength() > 0)
-                ?? false;
+            var hasTables = tables?.EnumerateArray()
+                .Any(table => JsonText.Array(table, "columns")?.GetArrayLength() > 0) ?? false;
             if (hasTables)
             {
                 DatasetsWithTables++;

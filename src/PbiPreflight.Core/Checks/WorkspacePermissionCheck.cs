@@ -115,7 +115,8 @@ namespace PbiPreflight.Checks
             if (!other.Readable)
             {
                 var answer = other.Response.Status == 0 ? "no answer" : other.Response.Status.ToString();
-                result.Message += " " + Messages.Format(Messages.OtherListingFailedToo, other.Response.Operation, answer);
+                var failedToo = Messages.Format(Messages.OtherListingFailedToo, other.Response.Operation, answer);
+                result.Message += " " + failedToo;
             }
             else if (other.Count > 0 && result.Status == CheckStatus.Failed)
             {

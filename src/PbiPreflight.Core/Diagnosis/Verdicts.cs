@@ -116,7 +116,11 @@ namespace PbiPreflight.Diagnosis
             }
 
             response.TryParseJson(out var problem)?.Dispose();
-            return result.Apply(DiagnosisCatalog.UnexpectedResponse, operation, status, problem ?? "a body it could not use");
+            return result.Apply(
+                DiagnosisCatalog.UnexpectedResponse,
+                operation,
+                status,
+                problem ?? "a body it could not use");
         }
 
         /// <summary>An answer that parsed but lacks what the check reads.</summary>

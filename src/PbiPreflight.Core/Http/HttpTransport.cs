@@ -27,7 +27,10 @@ namespace PbiPreflight.Http
 
             // Time-outs are applied per request by the callers, so that a large body being read is not cut
             // by a client-wide limit.
-            ApiClient = new HttpClient(handler, disposeHandler: false) { Timeout = System.Threading.Timeout.InfiniteTimeSpan };
+            ApiClient = new HttpClient(handler, disposeHandler: false)
+            {
+                Timeout = System.Threading.Timeout.InfiniteTimeSpan,
+            };
 
             // MSAL may add default headers to the client it is given, so it gets its own client over the same
             // handler rather than the one the Power BI calls use.

@@ -20,7 +20,9 @@ namespace PbiPreflight.Http
     /// </summary>
     internal sealed class PowerBiClient
     {
-        /// <summary>Bodies above this are refused rather than held in memory; a scan of 100 workspaces is far less.</summary>
+        /// <summary>
+        /// Bodies above this are refused rather than held in memory; a scan of 100 workspaces is far less.
+        /// </summary>
         internal const int MaxBodyBytes = 512 * 1024 * 1024;
 
         // Statuses that say "try again" rather than "no". 429 is retried only when the wait is short.

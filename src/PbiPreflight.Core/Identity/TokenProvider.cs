@@ -94,7 +94,12 @@ namespace PbiPreflight.Identity
                     claims?.AppId ?? options.ClientId,
                     claims?.TenantId ?? options.TenantId,
                     result.ExpiresOn));
-                return new TokenOutcome { AccessToken = result.AccessToken, Claims = claims, ExpiresOn = result.ExpiresOn };
+                return new TokenOutcome
+                {
+                    AccessToken = result.AccessToken,
+                    Claims = claims,
+                    ExpiresOn = result.ExpiresOn,
+                };
             }
             catch (MsalServiceException refusal) when (!cancellation.IsCancellationRequested)
             {

@@ -23,9 +23,7 @@ public sealed partial class TokenEndpoint(EmulatedTenant tenant, TokenIssuer iss
     private async Task HandleAsync(HttpContext context)
     {
         var segment = (string)context.GetRouteValue("tenant")!;
-        var form = context.Request.HasFormContentType
-            ? await context.Request.ReadFormAsync(context.RequestAborted)
-            : FormCollection.Empty;
+        var form = await ReadFormAsync(context);
 
         var refusal = Check(context, segment, form, out var app, out var resource);
         if (refusal is not null)
@@ -46,6 +44,24 @@ public sealed partial class TokenEndpoint(EmulatedTenant tenant, TokenIssuer iss
 
         EntraError.AddCommonHeaders(context, Guid.NewGuid().ToString());
         await HttpJson.WriteAsync(context, StatusCodes.Status200OK, body);
+    }
+
+    private static async Task<IFormCollection> ReadFormAsync(HttpContext context)
+    {
+        if (!context.Request.HasFormContentType)
+        {
+            return FormCollection.Empty;
+        }
+
+        try
+        {
+            return await context.Request.ReadFormAsync(context.RequestAborted);
+        }
+        catch (InvalidDataException)
+        {
+            // A body that is not a readable form misses every parameter, and Entra says which first.
+            return FormCollection.Empty;
+        }
     }
 
     private EntraError? Check(

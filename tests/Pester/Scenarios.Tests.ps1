@@ -90,6 +90,13 @@ Describe 'Invoke-PbiPreflight against the <Scenario> scenario' -ForEach $Expecta
         }
 
         $result.HttpStatus | Should -Be $httpStatus
+        if ($errorCode -like 'AADSTS*') {
+            # Support asks for these first; Entra ID returns them on every refusal.
+            $result.TraceId | Should -Match '^[0-9a-f-]{36}$'
+            $result.CorrelationId | Should -Match '^[0-9a-f-]{36}$'
+            $result.RequestId | Should -Be $result.TraceId
+        }
+
         $result.Message | Should -Not -BeNullOrEmpty
         $result.TenantId | Should -Be $emulator.tenantId
         if ($status -in 'Failed', 'Warning') {

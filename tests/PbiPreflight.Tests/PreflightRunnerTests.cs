@@ -163,6 +163,20 @@ namespace PbiPreflight.Tests
         }
 
         [Fact]
+        public async Task HtmlFromAProxyAtTheTokenEndpointIsNotCalledUnreachable()
+        {
+            var service = new FakePowerBi { TokenReply = Raw(502, "<html><body>Bad gateway</body></html>", "text/html") };
+
+            var reporter = await EngineHarness.RunAsync(service, EngineHarness.Request(PreflightChecks.CredentialScope));
+
+            var result = Assert.Single(reporter.Results);
+            Assert.Equal(CheckStatus.Failed, result.Status);
+            Assert.Equal("UnexpectedAuthorityResponse", result.Reason);
+            Assert.Equal(502, result.HttpStatus);
+            Assert.Contains("Bad gateway", result.Response);
+        }
+
+        [Fact]
         public async Task WorkspaceCheckAloneCarriesTheCredentialVerdict()
         {
             var service = new FakePowerBi { TokenReply = Json(401, "{\"error\":\"invalid_client\",\"error_codes\":[7000215]}") };

@@ -68,12 +68,19 @@ namespace PbiPreflight.Checks
                 return result.Apply(diagnosis, session.Redactor.Redact(error.Summary ?? error.Error ?? string.Empty));
             }
 
-            // No Entra answer at all: the host was unreachable, or MSAL refused before asking.
+            var host = connection.Endpoints.AuthorityHost.GetLeftPart(UriPartial.Authority);
+            if (outcome.HttpStatus.HasValue)
+            {
+                // An answer came, but from a proxy, a portal or a wrong host rather than from Entra ID.
+                return result.Apply(DiagnosisCatalog.UnexpectedAuthorityResponse, host, outcome.HttpStatus.Value);
+            }
+
+            // No answer at all: the host was unreachable, or MSAL refused before asking.
             var failure = outcome.Failure ?? new InvalidOperationException("No token and no error came back.");
             result.ErrorCode = (failure as Microsoft.Identity.Client.MsalException)?.ErrorCode;
             return result.Apply(
                 DiagnosisCatalog.AuthorityUnreachable,
-                connection.Endpoints.AuthorityHost.GetLeftPart(UriPartial.Authority),
+                host,
                 session.Redactor.Redact(Verdicts.Describe(failure)));
         }
 

@@ -149,6 +149,14 @@ namespace PbiPreflight.Diagnosis
             "Check the network path to the Entra ID host (proxy, firewall, DNS) and that -Environment or " +
             "-AuthorityHost names the right cloud.");
 
+        /// <summary>Something answered the token request, but not with an Entra ID error.</summary>
+        public static readonly Diagnosis UnexpectedAuthorityResponse = new Diagnosis(
+            "UnexpectedAuthorityResponse",
+            CheckStatus.Failed,
+            "The sign-in service at {0} answered {1} with a body that is not an Entra ID error.",
+            "Check -Environment or -AuthorityHost (the host is login.*, with no path), and any proxy or captive " +
+            "portal between this machine and Entra ID; the start of the body is in Response.");
+
         /// <summary>The token carries Power BI application permissions, which the admin APIs refuse.</summary>
         public static readonly Diagnosis AdminConsentPermissionsPresent = new Diagnosis(
             "AdminConsentPermissionsPresent",

@@ -28,12 +28,17 @@ namespace PbiPreflight
             TimeSpan requestTimeout)
         {
             TenantId = (tenantId ?? string.Empty).Trim();
-            if (!Guid.TryParse(TenantId, out _) && !DomainName.IsMatch(TenantId))
+            if (Guid.TryParse(TenantId, out var tenantGuid))
+            {
+                // Entra ID reads only the dashed form; braces or a bare 32-digit form would be "not found".
+                TenantId = tenantGuid.ToString("D");
+            }
+            else if (!DomainName.IsMatch(TenantId))
             {
                 throw new PreflightArgumentException(
                     "InvalidTenantId",
                     "TenantId",
-                    Messages.Format(Messages.InvalidTenantId, TenantId));
+                    Messages.Format(Messages.InvalidTenantId, Shorten(TenantId)));
             }
 
             var trimmedClientId = (clientId ?? string.Empty).Trim();
@@ -42,7 +47,7 @@ namespace PbiPreflight
                 throw new PreflightArgumentException(
                     "InvalidClientId",
                     "ClientId",
-                    Messages.Format(Messages.InvalidClientId, trimmedClientId));
+                    Messages.Format(Messages.InvalidClientId, Shorten(trimmedClientId)));
             }
 
             if (clientSecret is null)
@@ -53,7 +58,8 @@ namespace PbiPreflight
                     Messages.MissingClientSecret);
             }
 
-            if (clientSecret.Length == 0)
+            ClientSecret = clientSecret;
+            if (clientSecret.Length == 0 || RevealSecret().Trim().Length == 0)
             {
                 throw new PreflightArgumentException("EmptyClientSecret", "ClientSecret", Messages.EmptyClientSecret);
             }
@@ -67,7 +73,6 @@ namespace PbiPreflight
             }
 
             ClientId = parsedClientId.ToString("D");
-            ClientSecret = clientSecret;
             Endpoints = endpoints ?? throw new ArgumentNullException(nameof(endpoints));
             RequestTimeout = requestTimeout;
         }
@@ -86,6 +91,9 @@ namespace PbiPreflight
 
         /// <summary>How long one request may take, as <c>-TimeoutSec</c> in Invoke-RestMethod.</summary>
         public TimeSpan RequestTimeout { get; }
+
+        // A message echoes what was typed, but not a pasted page of it.
+        private static string Shorten(string value) => value.Length > 80 ? value.Substring(0, 80) + "..." : value;
 
         /// <summary>The secret as plain text, for the one call that needs it. Callers keep it no longer.</summary>
         internal string RevealSecret()

@@ -17,11 +17,13 @@ namespace PbiPreflight
             "Overview page, not its display name or object id.";
 
         public const string EmptyClientSecret =
-            "The client secret is empty. Give the secret's Value (shown once when it was created under " +
+            "The client secret is empty or blank. Give the secret's Value (shown once when it was created under " +
             "Certificates & secrets), as -ClientSecret or as the password of -Credential.";
 
         public const string MissingClientSecret =
             "No secret was given. Pass -ClientSecret, or -Credential with the client id as user name.";
+
+        public const string InvalidEnvironment = "'{0}' is not a cloud this module knows; use one of {1}.";
 
         public const string CustomEnvironmentRequiresUris =
             "-Environment Custom needs both -AuthorityHost and -ApiBaseUri, for example " +
@@ -45,6 +47,9 @@ namespace PbiPreflight
 
         public const string TooManyWorkspaceIds =
             "The scanner takes at most 100 workspaces per call; {0} were given.";
+
+        public const string TokenTimedOut =
+            "no answer within {0} s; raise -TimeoutSec if the link is slow.";
 
         public const string VerboseRequestingToken = "Requesting a token for {0} from {1}.";
 

@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using System.Management.Automation;
 using System.Security;
 using System.Threading;
@@ -45,9 +46,14 @@ namespace PbiPreflight.Commands
         [Credential]
         public PSCredential? Credential { get; set; }
 
-        /// <summary>The cloud the tenant lives in.</summary>
+        /// <summary>The cloud the tenant lives in: a <see cref="PbiEnvironment"/> name.</summary>
+        /// <remarks>
+        /// A string rather than the enum: PowerShell silently skips a piped value it cannot convert to an enum
+        /// parameter of a compiled cmdlet, so a typo in a CSV column would quietly test the public cloud.
+        /// </remarks>
         [Parameter(ValueFromPipelineByPropertyName = true)]
-        public PbiEnvironment Environment { get; set; } = PbiEnvironment.Public;
+        [ArgumentCompleter(typeof(EnvironmentCompleter))]
+        public string Environment { get; set; } = nameof(PbiEnvironment.Public);
 
         /// <summary>The Entra ID origin, with <c>-Environment Custom</c> only.</summary>
         [Parameter]
@@ -103,7 +109,7 @@ namespace PbiPreflight.Commands
             try
             {
                 var secretGivenAsCredential = ParameterSetName == CredentialSet;
-                var clientId = secretGivenAsCredential ? Credential?.UserName ?? string.Empty : ClientId;
+                var clientId = secretGivenAsCredential ? ClientIdOf(Credential) : ClientId;
                 var secret = secretGivenAsCredential ? Credential?.Password : ClientSecret;
                 var connection = new ConnectionOptions(
                     TenantId,
@@ -136,9 +142,18 @@ namespace PbiPreflight.Commands
             }
         }
 
+        // Windows PowerShell's Get-Credential returns "\name" for a name typed without a domain, and some vaults
+        // store "DOMAIN\name"; the client id is the part after the last backslash.
+        private static string ClientIdOf(PSCredential? credential)
+        {
+            var userName = credential?.UserName ?? string.Empty;
+            return userName.Substring(userName.LastIndexOf('\\') + 1);
+        }
+
         private CloudEndpoints Endpoints()
         {
-            if (Environment == PbiEnvironment.Custom)
+            var environment = ParseEnvironment(Environment);
+            if (environment == PbiEnvironment.Custom)
             {
                 return CloudEndpoints.Custom(AuthorityHost, ApiBaseUri, ResourceUri);
             }
@@ -151,7 +166,26 @@ namespace PbiPreflight.Commands
                     Messages.CustomUrisRequireCustomEnvironment);
             }
 
-            return CloudEndpoints.For(Environment);
+            return CloudEndpoints.For(environment);
+        }
+
+        private static PbiEnvironment ParseEnvironment(string? name)
+        {
+            // Enum.TryParse would also take "3" or "Public,China"; only a declared name is a cloud.
+            var match = System.Enum.GetNames(typeof(PbiEnvironment))
+                .FirstOrDefault(known => string.Equals(known, name?.Trim(), StringComparison.OrdinalIgnoreCase));
+            if (match is null)
+            {
+                throw new PreflightArgumentException(
+                    "InvalidEnvironment",
+                    "Environment",
+                    Messages.Format(
+                        Messages.InvalidEnvironment,
+                        name,
+                        string.Join(", ", System.Enum.GetNames(typeof(PbiEnvironment)))));
+            }
+
+            return (PbiEnvironment)System.Enum.Parse(typeof(PbiEnvironment), match);
         }
 
         private void Run(PreflightRequest request)

@@ -27,6 +27,33 @@ namespace PbiPreflight.Tests
             Assert.Equal(tenant, Options(tenant, Guid.NewGuid().ToString(), "s3cret").TenantId);
         }
 
+        [Theory]
+        [InlineData("{11111111-2222-3333-4444-555555555555}")]
+        [InlineData("11111111222233334444555555555555")]
+        public void TenantGuidsAreSentInTheDashedForm(string tenant)
+        {
+            Assert.Equal(
+                "11111111-2222-3333-4444-555555555555",
+                Options(tenant, Guid.NewGuid().ToString(), "s3cret").TenantId);
+        }
+
+        [Fact]
+        public void BlankSecretIsRefusedBeforeAnyNetworkCall()
+        {
+            var error = Assert.Throws<PreflightArgumentException>(() => Options("contoso.com", Guid.NewGuid().ToString(), "   "));
+
+            Assert.Equal("EmptyClientSecret", error.ErrorId);
+        }
+
+        [Fact]
+        public void HugeTenantValueIsNotEchoedWhole()
+        {
+            var error = Assert.Throws<PreflightArgumentException>(
+                () => Options(new string('x', 100000), Guid.NewGuid().ToString(), "s3cret"));
+
+            Assert.True(error.Message.Length < 400);
+        }
+
         [Fact]
         public void ClientIdMustBeAGuid()
         {

@@ -65,6 +65,91 @@ namespace PbiPreflight.Tests
         }
 
         [Fact]
+        public async Task RetryAfterOfZeroDoesNotTurnPollingIntoAFlood()
+        {
+            var running = Enumerable.Range(0, 500)
+                .Select(_ => Json(200, "{\"id\":\"x\",\"status\":\"Running\"}", ("Retry-After", "0")))
+                .ToArray();
+            var request = EngineHarness.Request(PreflightChecks.All);
+            request.ScanTimeout = TimeSpan.FromSeconds(30);
+
+            var reporter = await EngineHarness.RunAsync(Healthy(scanStatuses: running), request);
+
+            Assert.Equal("ScanTimedOut", reporter.Single("MetadataScan").Reason);
+            Assert.InRange((int)reporter.Single("MetadataScan").Details["StatusPolls"]!, 5, 40);
+        }
+
+        [Fact]
+        public async Task ScanThatReturnsNoneOfTheWorkspacesIsAWarning()
+        {
+            var service = Healthy(scanResult: "{\"workspaces\":[]}");
+
+            var reporter = await EngineHarness.RunAsync(service, EngineHarness.Request(PreflightChecks.All));
+
+            var scan = reporter.Single("MetadataScan");
+            Assert.Equal(CheckStatus.Warning, scan.Status);
+            Assert.Equal("ScanReturnedNothing", scan.Reason);
+        }
+
+        [Fact]
+        public async Task ListingOfGarbageIsNotMistakenForAnEmptyTenant()
+        {
+            var service = new FakePowerBi()
+                .On("groups", Json(200, "{\"value\":[1,\"x\",null,{\"id\":12}],\"@odata.count\":\"many\"}"))
+                .On("admin/groups", Json(200, "{\"value\":[{\"id\":\"not-a-guid\"}],\"@odata.count\":-5}"));
+
+            var reporter = await EngineHarness.RunAsync(service, EngineHarness.Request(PreflightChecks.WorkspacePermission));
+
+            var result = reporter.Single("WorkspacePermission");
+            Assert.Equal(CheckStatus.Failed, result.Status);
+            Assert.Equal("UnexpectedResponse", result.Reason);
+            Assert.DoesNotContain("failed too (200)", result.Message);
+        }
+
+        [Fact]
+        public async Task SecretStraddlingTheCutOfAResponseIsStillRedacted()
+        {
+            // The secret starts a few characters before the cut, so cutting first would keep its first half.
+            var body = "{\"error\":{\"code\":\"InvalidRequest\",\"message\":\"" +
+                new string('a', 4096 - 50) + Secret + "\"}}";
+            var service = new FakePowerBi()
+                .On("groups", Json(400, body))
+                .On("admin/groups", Json(400, body));
+
+            var reporter = await EngineHarness.RunAsync(service, EngineHarness.Request(PreflightChecks.WorkspacePermission));
+
+            var response = reporter.Single("WorkspacePermission").Response!;
+            Assert.DoesNotContain(Secret.Substring(0, 12), response);
+            Assert.Contains(SecretRedactor.Mask, response);
+        }
+
+        [Fact]
+        public async Task CancellationEndsTheRunDuringScanPolling()
+        {
+            var running = Enumerable.Range(0, 500).Select(_ => Json(200, "{\"id\":\"x\",\"status\":\"Running\"}")).ToArray();
+            var service = Healthy(scanStatuses: running);
+            var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+            using var stopping = new System.Threading.CancellationTokenSource();
+            using var transport = new Http.HttpTransport(service);
+            var reporter = new RecordingReporter();
+
+            var run = PreflightRunner.RunAsync(
+                EngineHarness.Request(PreflightChecks.All), transport, reporter, clock, stopping.Token, TimeSpan.Zero);
+            while (!service.Requests.Any(request => request.Contains("scanStatus")))
+            {
+                await Task.WhenAny(run, Task.Delay(2));
+                clock.Advance(TimeSpan.FromMilliseconds(250));
+            }
+
+            var pollsAtStop = service.Requests.Count;
+            stopping.Cancel();
+
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run);
+            clock.Advance(TimeSpan.FromMinutes(5));
+            Assert.Equal(pollsAtStop, service.Requests.Count);
+        }
+
+        [Fact]
         public async Task ScanThatNeverFinishesTimesOutAsAWarning()
         {
             var running = Enumerable.Range(0, 200).Select(_ => Json(200, "{\"id\":\"x\",\"status\":\"Running\"}")).ToArray();
@@ -236,7 +321,7 @@ namespace PbiPreflight.Tests
                 .On("admin/workspaces/getInfo", Json(202, ScanAccepted))
                 .On("admin/workspaces/scanStatus/", scanStatuses ?? new[] { Json(200, "{\"id\":\"x\",\"status\":\"Succeeded\"}") })
                 .On("admin/workspaces/scanResult/", Json(200, scanResult))
-                .On("admin/capacities/refreshables", Json(200, "{\"value\":[{\"id\":\"d1\",\"name\":\"Sales\"}]}"));
+                .On("admin/capacities/refreshables", Json(200, "{\"value\":[{\"id\":\"5a000000-0000-0000-0000-0000000000d1\",\"name\":\"Sales\"}]}"));
         }
     }
 }

@@ -72,20 +72,23 @@ Remove-Item $csv
         }
     }
 
-    It 'takes tenants from the pipeline by property name and reports a bad row without stopping' {
+    It 'takes tenants and clouds from the pipeline by property name and reports bad rows without stopping' {
         $script = @'
 $rows = @(
-    [pscustomobject]@{ TenantId = 'not a tenant'; ClientId = $env:PBI_TEST_CLIENT }
-    [pscustomobject]@{ TenantId = $env:PBI_TEST_TENANT; ClientId = $env:PBI_TEST_CLIENT }
+    [pscustomobject]@{ TenantId = 'not a tenant'; ClientId = $env:PBI_TEST_CLIENT; Environment = 'Custom' }
+    [pscustomobject]@{ TenantId = $env:PBI_TEST_TENANT; ClientId = $env:PBI_TEST_CLIENT; Environment = 'Mars' }
+    [pscustomobject]@{ TenantId = $env:PBI_TEST_TENANT; ClientId = $env:PBI_TEST_CLIENT; Environment = 'custom' }
 )
-$rows | Test-PbiCredentialScope -ClientSecret $secret -Environment Custom -AuthorityHost $env:PBI_TEST_URL -ApiBaseUri $env:PBI_TEST_URL
+$rows | Test-PbiCredentialScope -ClientSecret $secret -AuthorityHost $env:PBI_TEST_URL -ApiBaseUri $env:PBI_TEST_URL
 '@
         $run = Invoke-PbiChild -Emulator $emulator -Script $script
 
         @($run.Objects).Count | Should -Be 1
         @($run.Objects)[0].Status.ToString() | Should -Be 'Passed'
-        @($run.Errors).Count | Should -Be 1
+        @($run.Errors).Count | Should -Be 2
         $run.Errors[0].FullyQualifiedErrorId | Should -Be 'InvalidTenantId,PbiPreflight.Commands.TestPbiCredentialScopeCommand'
+        $run.Errors[1].FullyQualifiedErrorId | Should -Be 'InvalidEnvironment,PbiPreflight.Commands.TestPbiCredentialScopeCommand'
+        $run.Errors[1].Message | Should -BeLike "*'Mars'*"
     }
 
     It 'rejects <Name> with error id <ErrorId> before any network call' -ForEach @(

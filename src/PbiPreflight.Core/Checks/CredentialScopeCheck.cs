@@ -55,7 +55,7 @@ namespace PbiPreflight.Checks
             result.RequestId = outcome.RequestId;
             if (!string.IsNullOrEmpty(outcome.ResponseBody))
             {
-                result.Response = session.Redactor.Redact(OneLine(outcome.ResponseBody!));
+                result.Response = Verdicts.RedactThenCut(outcome.ResponseBody!, session.Redactor);
             }
 
             var error = outcome.Error;
@@ -84,12 +84,5 @@ namespace PbiPreflight.Checks
                 session.Redactor.Redact(Verdicts.Describe(failure)));
         }
 
-        private static string OneLine(string body)
-        {
-            var line = body.Replace("\r", " ").Replace("\n", " ").Trim();
-            return line.Length > Verdicts.ResponseCharacters
-                ? line.Substring(0, Verdicts.ResponseCharacters) + "..."
-                : line;
-        }
     }
 }

@@ -82,7 +82,7 @@ namespace PbiPreflight.Checks
 
             result.HttpStatus = fetched.Status;
             result.RequestId = fetched.RequestId;
-            Summarize(result, summary);
+            Summarize(result, summary, workspaceIds.Count);
         }
 
         /// <summary>Polls until the scan ends or the time is up; null when the result is already decided.</summary>
@@ -135,13 +135,15 @@ namespace PbiPreflight.Checks
                 }
 
                 // The service's Retry-After wins; otherwise back off gently up to a few seconds.
-                wait = status.RetryAfter ?? Min(TimeSpan.FromTicks((long)(wait.Ticks * 1.6)), LongestPoll);
+                // A Retry-After of zero, or a date already past, must not turn polling into a flood.
+                var backOff = Min(TimeSpan.FromTicks((long)(wait.Ticks * 1.6)), LongestPoll);
+                wait = status.RetryAfter is TimeSpan asked && asked > FirstPoll ? asked : backOff;
                 session.Reporter.Verbose(
                     Messages.Format(Messages.VerboseScanStatus, scanId, scan.Status, wait.TotalSeconds));
             }
         }
 
-        private static void Summarize(CheckResult result, ScanResultSummary summary)
+        private static void Summarize(CheckResult result, ScanResultSummary summary, int requested)
         {
             result.Details["WorkspacesScanned"] = summary.Workspaces;
             result.Details["Datasets"] = summary.Datasets;
@@ -149,7 +151,11 @@ namespace PbiPreflight.Checks
             result.Details["DatasetsWithExpressions"] = summary.DatasetsWithExpressions;
             result.Details["DatasetsWithSchemaErrors"] = summary.DatasetsWithSchemaErrors;
 
-            if (summary.Datasets > 0 && summary.DatasetsWithTables == 0)
+            if (summary.Workspaces == 0)
+            {
+                result.Apply(DiagnosisCatalog.ScanReturnedNothing, requested);
+            }
+            else if (summary.Datasets > 0 && summary.DatasetsWithTables == 0)
             {
                 result.Apply(DiagnosisCatalog.DetailedMetadataMissing, summary.Datasets);
             }

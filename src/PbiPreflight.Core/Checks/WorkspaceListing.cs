@@ -58,6 +58,16 @@ namespace PbiPreflight.Checks
                 .Where(workspace => workspace.Id != null)
                 .ToList();
             var count = JsonText.Number(document.RootElement, "@odata.count");
+
+            // Entries without a GUID id, or a negative count, mean the answer is not what it claims to be; an
+            // empty result must come from an empty list, never from a list of garbage.
+            if (listing.Workspaces.Count != value.Value.GetArrayLength() || count < 0)
+            {
+                listing.ShapeProblem = "a list whose entries or count are not a workspace listing's";
+                listing.Workspaces = Array.Empty<WorkspaceSummary>();
+                return listing;
+            }
+
             listing.Count = count ?? listing.Workspaces.Count;
             listing.CountIsLowerBound = count is null && listing.Workspaces.Count >= pageSize;
             listing.Readable = true;

@@ -114,7 +114,9 @@ namespace PbiPreflight.Checks
 
             if (!other.Readable)
             {
-                var answer = other.Response.Status == 0 ? "no answer" : other.Response.Status.ToString();
+                var answer = other.Response.Status == 0
+                    ? "no answer"
+                    : other.ShapeProblem ?? other.Response.Status.ToString(System.Globalization.CultureInfo.InvariantCulture);
                 var failedToo = Messages.Format(Messages.OtherListingFailedToo, other.Response.Operation, answer);
                 result.Message += " " + failedToo;
             }

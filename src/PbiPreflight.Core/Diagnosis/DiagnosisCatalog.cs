@@ -285,6 +285,14 @@ namespace PbiPreflight.Diagnosis
             "detailed metadata' (and '... with DAX and mashup expressions') for a security group that holds the " +
             "service principal. Datasets that were never refreshed also come back without tables.");
 
+        /// <summary>The scan succeeded and returned none of the workspaces asked for.</summary>
+        public static readonly Diagnosis ScanReturnedNothing = new Diagnosis(
+            "ScanReturnedNothing",
+            CheckStatus.Warning,
+            "The scan succeeded but returned none of the {0} workspace(s) asked for.",
+            "Check that the workspace ids exist in this tenant (-WorkspaceId); deleted workspaces and ids from " +
+            "another tenant come back empty.");
+
         /// <summary>Tables came back, expressions did not.</summary>
         public static readonly Diagnosis ExpressionsMissing = new Diagnosis(
             "ExpressionsMissing",
@@ -326,7 +334,7 @@ namespace PbiPreflight.Diagnosis
         public static readonly Diagnosis CredentialScopeFailed = new Diagnosis(
             "CredentialScopeFailed",
             CheckStatus.Skipped,
-            "Skipped: no token could be acquired ({0}).",
+            "No token could be acquired ({0}).",
             "Fix the credential scope check first.");
 
         private static readonly Dictionary<long, Diagnosis> EntraCodes = new Dictionary<long, Diagnosis>

@@ -40,8 +40,8 @@ namespace PbiPreflight.Diagnosis
         {
             result.HttpStatus = response.Status == 0 ? (int?)null : response.Status;
             result.RequestId = response.RequestId;
-            var body = response.BodyText(ResponseCharacters);
-            result.Response = body.Length == 0 ? null : redactor.Redact(body);
+            var body = RedactThenCut(response.BodyText(ResponseCharacters * 2), redactor);
+            result.Response = body.Length == 0 ? null : body;
             if (!response.IsSuccess && response.Status != 0)
             {
                 result.ErrorCode = PowerBiError.Read(response).Code;
@@ -132,6 +132,16 @@ namespace PbiPreflight.Diagnosis
         {
             return result.WithEvidence(response, redactor)
                 .Apply(DiagnosisCatalog.UnexpectedResponse, response.Operation, response.Status, whatIsMissing);
+        }
+
+        /// <summary>
+        /// Redacts before cutting: a secret or token that straddles the cut would otherwise leave its first
+        /// half behind, no longer recognisable.
+        /// </summary>
+        public static string RedactThenCut(string text, SecretRedactor redactor)
+        {
+            var redacted = redactor.Redact(text.Replace("\r", " ").Replace("\n", " ").Trim());
+            return redacted.Length > ResponseCharacters ? redacted.Substring(0, ResponseCharacters) + "..." : redacted;
         }
 
         public static string Describe(Exception error)

@@ -180,7 +180,9 @@ namespace PbiPreflight.Http
                 ShouldHandle = arguments => new ValueTask<bool>(ShouldRetry(arguments.Outcome, onlyWhenNotProcessed)),
 
                 // The service's own Retry-After wins over the computed back-off.
-                DelayGenerator = arguments => new ValueTask<TimeSpan?>(arguments.Outcome.Result?.RetryAfter),
+                // A zero or past Retry-After falls back to the back-off rather than retrying at once.
+                DelayGenerator = arguments => new ValueTask<TimeSpan?>(
+                    arguments.Outcome.Result?.RetryAfter is TimeSpan asked && asked > TimeSpan.Zero ? asked : null),
                 OnRetry = arguments =>
                 {
                     var outcome = arguments.Outcome;

@@ -105,6 +105,14 @@ namespace PbiPreflight.Identity
             {
                 return Refused(refusal);
             }
+            catch (OperationCanceledException) when (!cancellation.IsCancellationRequested)
+            {
+                // Only the request's own time limit can have fired here.
+                return new TokenOutcome
+                {
+                    Failure = new TimeoutException(Messages.Format(Messages.TokenTimedOut, options.RequestTimeout.TotalSeconds)),
+                };
+            }
             catch (Exception error) when (!cancellation.IsCancellationRequested && !(error is OutOfMemoryException))
             {
                 // No answer from Entra ID: a name that did not resolve, a refused connection, a time-out, TLS.

@@ -21,7 +21,7 @@ public sealed class EmulatedTenant
     {
         Model = model;
         StartedAt = startedAt;
-        Workspaces = new WorkspaceCatalog(model.Workspaces, model.GeneratedWorkspaces);
+        Workspaces = new WorkspaceCatalog(model.Workspaces, model.GeneratedWorkspaces, model.Generate);
         _appsByClientId = model.Apps.ToDictionary(a => a.ClientId, StringComparer.OrdinalIgnoreCase);
         _appsByServicePrincipal = model.Apps.ToDictionary(a => a.ServicePrincipalId, StringComparer.OrdinalIgnoreCase);
     }
@@ -108,16 +108,87 @@ public sealed class EmulatedTenant
         };
     }
 
-    private bool Allows(TenantSetting setting, string servicePrincipalId)
+    /// <summary>The group with this object id, or null.</summary>
+    public SecurityGroup? FindGroup(string id)
+    {
+        return Model.Groups.Find(g => string.Equals(g.Id, id, StringComparison.OrdinalIgnoreCase));
+    }
+
+    /// <summary>Groups that list <paramref name="memberId"/> (a service principal or a group) as a member.</summary>
+    public IEnumerable<SecurityGroup> DirectGroupsOf(string memberId)
+    {
+        return Model.Groups.Where(g => g.Members.Contains(memberId, StringComparer.OrdinalIgnoreCase));
+    }
+
+    /// <summary>
+    /// Groups the member belongs to directly or through nested groups, nearest first; a cycle in the
+    /// model ends where it closes instead of looping.
+    /// </summary>
+    public List<SecurityGroup> TransitiveGroupsOf(string memberId)
+    {
+        var found = new List<SecurityGroup>();
+        var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        var pending = new Queue<string>([memberId]);
+        while (pending.TryDequeue(out var current))
+        {
+            foreach (var group in DirectGroupsOf(current))
+            {
+                if (seen.Add(group.Id))
+                {
+                    found.Add(group);
+                    pending.Enqueue(group.Id);
+                }
+            }
+        }
+
+        return found;
+    }
+
+    /// <summary>
+    /// The object id of an app's application object in Microsoft Graph. The model does not spell it
+    /// out, so it is derived from the client id: stable across runs and distinct from every other id.
+    /// </summary>
+    public static string ApplicationObjectId(AppRegistration app)
+    {
+        return StableGuid("application:" + app.ClientId);
+    }
+
+    /// <summary>The app whose application object has this Graph object id, or null.</summary>
+    public AppRegistration? FindAppByObjectId(string objectId)
+    {
+        return Model.Apps.Find(
+            a => string.Equals(ApplicationObjectId(a), objectId, StringComparison.OrdinalIgnoreCase));
+    }
+
+    /// <summary>A name-based GUID (version 5 layout): the same seed always gives the same id.</summary>
+    public static string StableGuid(string seed)
+    {
+        var bytes = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(seed))[..16];
+        bytes[7] = (byte)((bytes[7] & 0x0F) | 0x50);
+        bytes[8] = (byte)((bytes[8] & 0x3F) | 0x80);
+        return new Guid(bytes).ToString();
+    }
+
+    /// <summary>
+    /// Whether a setting admits a service principal: enabled, scoped to the whole organisation or to
+    /// a group the principal is a direct member of, and not excluded through a group it is directly in.
+    /// </summary>
+    public bool Allows(TenantSetting setting, string servicePrincipalId)
     {
         if (!setting.Enabled)
         {
             return false;
         }
 
-        // Only direct membership counts, as the admin portal's guidance asks for.
-        return setting.Groups.Count == 0 || Model.Groups.Any(g =>
-            setting.Groups.Contains(g.Id, StringComparer.OrdinalIgnoreCase)
-            && g.Members.Contains(servicePrincipalId, StringComparer.OrdinalIgnoreCase));
+        // Only direct membership counts, as the admin portal's guidance asks for; nesting is what
+        // the nested-group scenario shows failing.
+        var direct = DirectGroupsOf(servicePrincipalId).Select(g => g.Id).ToList();
+        if (setting.ExcludedGroups.Any(id => direct.Contains(id, StringComparer.OrdinalIgnoreCase)))
+        {
+            return false;
+        }
+
+        return setting.Groups.Count == 0
+            || setting.Groups.Any(id => direct.Contains(id, StringComparer.OrdinalIgnoreCase));
     }
 }

@@ -52,10 +52,12 @@ public sealed class TokenIssuer : IDisposable
             ["ver"] = "1.0",
         };
 
-        // An app-only token has no roles claim unless the app holds application permissions.
-        if (app.ApplicationPermissions.Count > 0)
+        // An app-only token has no roles claim unless the app holds application permissions on the
+        // resource the token is for: Graph permissions for Graph, Power BI permissions otherwise.
+        var roles = GraphResources.IsGraph(audience) ? app.GraphPermissions : app.ApplicationPermissions;
+        if (roles.Count > 0)
         {
-            payload["roles"] = new JsonArray([.. app.ApplicationPermissions.Select(p => (JsonNode)p)]);
+            payload["roles"] = new JsonArray([.. roles.Select(p => (JsonNode)p)]);
         }
 
         var header = new JsonObject { ["typ"] = "JWT", ["alg"] = "RS256", ["kid"] = KeyId };

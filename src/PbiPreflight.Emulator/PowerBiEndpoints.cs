@@ -137,7 +137,7 @@ public sealed class PowerBiEndpoints(EmulatedTenant tenant, PowerBiAccess access
 
                 if (count >= query.Skip && page.Count < query.Top)
                 {
-                    page.Add(workspace);
+                    page.Add(catalog.WithContent(workspace));
                 }
 
                 count++;
@@ -385,7 +385,7 @@ public sealed class PowerBiEndpoints(EmulatedTenant tenant, PowerBiAccess access
         }
 
         lastRefresh["status"] = refreshable.LastRefreshStatus;
-        lastRefresh["requestId"] = StableGuid(refreshable.Id);
+        lastRefresh["requestId"] = EmulatedTenant.StableGuid(refreshable.Id);
         if (refreshable.LastRefreshStatus == "Failed")
         {
             lastRefresh["serviceExceptionJson"] = new JsonObject
@@ -449,15 +449,6 @@ public sealed class PowerBiEndpoints(EmulatedTenant tenant, PowerBiAccess access
     /// <summary>A UTC time as Power BI writes it.</summary>
     public static string Iso(DateTimeOffset time) =>
         time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
-
-    private static string StableGuid(string seed)
-    {
-        // A name-based id: the same refreshable keeps the same requestId across reads.
-        var bytes = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(seed))[..16];
-        bytes[7] = (byte)((bytes[7] & 0x0F) | 0x50);
-        bytes[8] = (byte)((bytes[8] & 0x3F) | 0x80);
-        return new Guid(bytes).ToString();
-    }
 
     private static HashSet<string> Names(params string[] names)
     {

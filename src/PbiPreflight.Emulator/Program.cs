@@ -9,9 +9,9 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 namespace PbiPreflight.Emulator;
 
 /// <summary>
-/// Entry point: a local Microsoft Entra ID and Power BI REST API on one loopback HTTPS origin,
-/// driven by a scenario file. Standard output carries exactly one line, the ready line; everything
-/// else goes to standard error.
+/// Entry point: a local Microsoft Entra ID, Power BI REST API, Fabric admin API and Microsoft Graph
+/// on one loopback HTTPS origin, driven by a scenario file. Standard output carries exactly one
+/// line, the ready line; everything else goes to standard error.
 /// </summary>
 public static class Program
 {
@@ -154,14 +154,17 @@ public static class Program
         new EntraMetadata(tenant, issuer, clock).Map(app);
         new PowerBiEndpoints(tenant, access, clock).Map(app);
         new ScannerEndpoints(tenant, access, new ScanStore(), clock).Map(app);
+        new FabricEndpoints(tenant, issuer, clock).Map(app);
+        new GraphEndpoints(tenant, issuer, clock).Map(app);
         app.MapFallback(HttpJson.NotFoundAsync);
         return app;
     }
 
     private static Task AddPowerBiRequestId(HttpContext context, RequestDelegate next)
     {
-        // Every Power BI answer carries a RequestId, the id support asks for.
-        if (context.Request.Path.StartsWithSegments("/v1.0", StringComparison.OrdinalIgnoreCase))
+        // Every Power BI answer carries a RequestId, the id support asks for. The rest of /v1.0 is
+        // Microsoft Graph, which names its ids differently.
+        if (context.Request.Path.StartsWithSegments("/v1.0/myorg", StringComparison.OrdinalIgnoreCase))
         {
             context.Response.Headers["RequestId"] = Guid.NewGuid().ToString();
         }

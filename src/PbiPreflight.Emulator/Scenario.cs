@@ -38,8 +38,11 @@ public sealed class Scenario
     /// <summary>Workspaces, in listing order.</summary>
     public List<Workspace> Workspaces { get; set; } = [];
 
-    /// <summary>Number of synthetic active workspaces appended after <see cref="Workspaces"/>.</summary>
+    /// <summary>Number of synthetic empty workspaces appended after <see cref="Workspaces"/>.</summary>
     public int GeneratedWorkspaces { get; set; }
+
+    /// <summary>Synthetic workspaces with datasets and tables, appended after <see cref="Workspaces"/>.</summary>
+    public GeneratedTenant? Generate { get; set; }
 
     /// <summary>Premium or Fabric capacities.</summary>
     public List<Capacity> Capacities { get; set; } = [];
@@ -95,6 +98,9 @@ public sealed class AppRegistration
     /// <summary>Power BI application permissions with admin consent; they appear in the token's roles claim.</summary>
     public List<string> ApplicationPermissions { get; set; } = [];
 
+    /// <summary>Microsoft Graph application permissions with admin consent; the roles of a Graph token.</summary>
+    public List<string> GraphPermissions { get; set; } = [];
+
     /// <summary>True when a Conditional Access policy blocks token issuance for this workload.</summary>
     public bool BlockedByConditionalAccess { get; set; }
 }
@@ -110,6 +116,9 @@ public sealed class ClientSecret
 
     /// <summary>Days from emulator start until the secret expires; negative means already expired.</summary>
     public double ExpiresInDays { get; set; } = 365;
+
+    /// <summary>The description the portal shows next to the secret.</summary>
+    public string DisplayName { get; set; } = "secret";
 }
 
 /// <summary>An Entra security group.</summary>
@@ -121,7 +130,7 @@ public sealed class SecurityGroup
     /// <summary>Display name.</summary>
     public string Name { get; set; } = "";
 
-    /// <summary>Direct members (service principal object ids).</summary>
+    /// <summary>Direct members: service principal object ids, or ids of groups nested in this one.</summary>
     public List<string> Members { get; set; } = [];
 }
 
@@ -149,6 +158,25 @@ public sealed class TenantSetting
 
     /// <summary>Security groups it applies to; empty means the whole organisation.</summary>
     public List<string> Groups { get; set; } = [];
+
+    /// <summary>Security groups whose direct members it never applies to, even when in a listed group.</summary>
+    public List<string> ExcludedGroups { get; set; } = [];
+}
+
+/// <summary>
+/// The size of a synthetic tenant: workspaces made on demand, each with the same number of datasets
+/// and tables, so a large tenant costs nothing until a page or a scan asks for part of it.
+/// </summary>
+public sealed class GeneratedTenant
+{
+    /// <summary>Number of synthetic active workspaces.</summary>
+    public int Workspaces { get; set; }
+
+    /// <summary>Datasets in each synthetic workspace.</summary>
+    public int DatasetsPerWorkspace { get; set; }
+
+    /// <summary>Tables in each synthetic dataset.</summary>
+    public int TablesPerDataset { get; set; }
 }
 
 /// <summary>A Power BI workspace.</summary>

@@ -191,6 +191,29 @@ public static class ScenarioLoader
             problems.Add($"generatedWorkspaces must be between 0 and {WorkspaceCatalog.MaxGenerated}");
         }
 
+        if (model.Generate is { } generate)
+        {
+            if (generate.Workspaces is < 0 or > WorkspaceCatalog.MaxGenerated)
+            {
+                problems.Add($"generate.workspaces must be between 0 and {WorkspaceCatalog.MaxGenerated}");
+            }
+
+            if (generate.DatasetsPerWorkspace is < 0 or > WorkspaceCatalog.MaxGeneratedChildren
+                || generate.TablesPerDataset is < 0 or > WorkspaceCatalog.MaxGeneratedChildren)
+            {
+                problems.Add("generate.datasetsPerWorkspace and generate.tablesPerDataset must be between 0 and "
+                    + WorkspaceCatalog.MaxGeneratedChildren);
+            }
+
+            // Two sizes for one tenant would leave a reader guessing which one counts.
+            if (generate.Workspaces > 0 && model.GeneratedWorkspaces > 0)
+            {
+                problems.Add("give either generatedWorkspaces or generate.workspaces, not both");
+            }
+        }
+
+        problems.AddRange(Duplicates(model.Groups.Select(g => g.Id), "group id"));
+
         foreach (var app in model.Apps)
         {
             if (!Guid.TryParse(app.ClientId, out _) || !Guid.TryParse(app.ServicePrincipalId, out _))

@@ -131,7 +131,8 @@ public sealed partial class TokenEndpoint(EmulatedTenant tenant, TokenIssuer iss
             return credentialRefusal;
         }
 
-        if (!PowerBiResources.IsPowerBi(requestedResource!))
+        if (!PowerBiResources.IsPowerBi(requestedResource!) && !PowerBiResources.IsFabric(requestedResource!)
+            && !GraphResources.IsGraph(requestedResource!))
         {
             return EntraError.BadRequest("invalid_resource", 500011,
                 $"The resource principal named {requestedResource} was not found in the tenant named {segment}. "
@@ -326,7 +327,10 @@ public sealed record EntraError(int Status, string Error, int Code, string Text)
     }
 }
 
-/// <summary>The Power BI resources a token may be requested for, in every cloud (api-facts §4).</summary>
+/// <summary>
+/// The Power BI and Fabric resources a token may be requested for, in every cloud (api-facts §4,
+/// §8.5). Both name the Power BI service, so a token for either carries the Power BI roles.
+/// </summary>
 public static class PowerBiResources
 {
     private static readonly string[] Known =
@@ -342,8 +346,41 @@ public static class PowerBiResources
         "00000009-0000-0000-c000-000000000000",
     ];
 
+    private static readonly string[] Fabric =
+    [
+        "https://api.fabric.microsoft.com",
+        "https://api.fabric.microsoft.us",
+    ];
+
     /// <summary>True when <paramref name="resource"/> is a Power BI resource (trailing slash ignored).</summary>
     public static bool IsPowerBi(string resource)
+    {
+        return Known.Contains(resource.TrimEnd('/'), StringComparer.OrdinalIgnoreCase);
+    }
+
+    /// <summary>True when <paramref name="resource"/> is the Fabric API resource (trailing slash ignored).</summary>
+    public static bool IsFabric(string resource)
+    {
+        return Fabric.Contains(resource.TrimEnd('/'), StringComparer.OrdinalIgnoreCase);
+    }
+}
+
+/// <summary>The Microsoft Graph resources of every cloud (api-facts §9.1).</summary>
+public static class GraphResources
+{
+    private static readonly string[] Known =
+    [
+        "https://graph.microsoft.com",
+        "https://graph.microsoft.us",
+        "https://dod-graph.microsoft.us",
+        "https://microsoftgraph.chinacloudapi.cn",
+
+        // Microsoft Graph's first-party app id names the same resource.
+        "00000003-0000-0000-c000-000000000000",
+    ];
+
+    /// <summary>True when <paramref name="resource"/> is a Graph resource (trailing slash ignored).</summary>
+    public static bool IsGraph(string resource)
     {
         return Known.Contains(resource.TrimEnd('/'), StringComparer.OrdinalIgnoreCase);
     }

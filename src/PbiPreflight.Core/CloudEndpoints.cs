@@ -33,12 +33,18 @@ namespace PbiPreflight
         /// <summary>The public Power BI resource, also the default for custom hosts.</summary>
         public const string PublicResource = "https://analysis.windows.net/powerbi/api";
 
+        /// <summary>The public Microsoft Graph, also the default resource for custom hosts.</summary>
+        public const string PublicGraph = "https://graph.microsoft.com";
+
         private CloudEndpoints(PbiEnvironment environment, Uri authorityHost, Uri apiBaseUri, Uri resourceUri)
         {
             Environment = environment;
             AuthorityHost = authorityHost;
             ApiBaseUri = apiBaseUri;
             ResourceUri = resourceUri;
+            FabricBaseUri = apiBaseUri;
+            GraphBaseUri = new Uri(PublicGraph);
+            GraphResourceUri = new Uri(PublicGraph);
         }
 
         /// <summary>The cloud these endpoints belong to.</summary>
@@ -53,6 +59,21 @@ namespace PbiPreflight
         /// <summary>The resource a token is requested for; the scope is this plus <c>/.default</c>.</summary>
         public Uri ResourceUri { get; }
 
+        /// <summary>
+        /// Where the Fabric admin API (tenant settings) answers. The Power BI token is accepted there, so no
+        /// second token is needed.
+        /// </summary>
+        public Uri FabricBaseUri { get; private set; }
+
+        /// <summary>The Microsoft Graph origin of this cloud (api-facts section 9.1).</summary>
+        public Uri GraphBaseUri { get; private set; }
+
+        /// <summary>The resource a Graph token is requested for.</summary>
+        public Uri GraphResourceUri { get; private set; }
+
+        /// <summary>The client-credentials scope for Microsoft Graph in this cloud.</summary>
+        public string GraphScope => GraphResourceUri.AbsoluteUri.TrimEnd('/') + "/.default";
+
         /// <summary>The client-credentials scope for the Power BI API of this cloud.</summary>
         public string DefaultScope => ResourceUri.AbsoluteUri.TrimEnd('/') + "/.default";
 
@@ -64,6 +85,39 @@ namespace PbiPreflight
 
         /// <summary>The endpoints of a named cloud (api-facts section 4).</summary>
         public static CloudEndpoints For(PbiEnvironment environment)
+        {
+            var endpoints = PowerBiEndpoints(environment);
+            var (graph, fabric) = GraphAndFabric(environment);
+            endpoints.GraphBaseUri = new Uri(graph);
+            endpoints.GraphResourceUri = new Uri(graph);
+
+            // Where the cloud's Fabric host is unknown, the Power BI host serves the same path.
+            endpoints.FabricBaseUri = fabric is null ? endpoints.ApiBaseUri : new Uri(fabric);
+            return endpoints;
+        }
+
+        /// <summary>
+        /// Graph roots per cloud (api-facts 9.1) and Fabric hosts (8.5). The US Government Fabric host is what
+        /// Microsoft's own tooling uses for both high clouds; for China none is documented.
+        /// </summary>
+        private static (string Graph, string? Fabric) GraphAndFabric(PbiEnvironment environment)
+        {
+            switch (environment)
+            {
+                case PbiEnvironment.USGovHigh:
+                    return ("https://graph.microsoft.us", "https://api.fabric.microsoft.us");
+                case PbiEnvironment.USGovMil:
+                    return ("https://dod-graph.microsoft.us", "https://api.fabric.microsoft.us");
+                case PbiEnvironment.China:
+                    return ("https://microsoftgraph.chinacloudapi.cn", null);
+                case PbiEnvironment.USGov:
+                    return (PublicGraph, null);
+                default:
+                    return (PublicGraph, "https://api.fabric.microsoft.com");
+            }
+        }
+
+        private static CloudEndpoints PowerBiEndpoints(PbiEnvironment environment)
         {
             switch (environment)
             {
@@ -109,7 +163,12 @@ namespace PbiPreflight
         /// Endpoints given by the caller. Both origins must be absolute https addresses: MSAL refuses any other
         /// authority, and a bearer token must never travel in clear text.
         /// </summary>
-        public static CloudEndpoints Custom(Uri? authorityHost, Uri? apiBaseUri, Uri? resourceUri)
+        public static CloudEndpoints Custom(
+            Uri? authorityHost,
+            Uri? apiBaseUri,
+            Uri? resourceUri,
+            Uri? graphBaseUri = null,
+            Uri? fabricBaseUri = null)
         {
             if (authorityHost is null || apiBaseUri is null)
             {
@@ -130,7 +189,23 @@ namespace PbiPreflight
                     Messages.Format(Messages.InvalidResourceUri, resource));
             }
 
-            return new CloudEndpoints(PbiEnvironment.Custom, Origin(authorityHost), Origin(apiBaseUri), resource);
+            var endpoints = new CloudEndpoints(PbiEnvironment.Custom, Origin(authorityHost), Origin(apiBaseUri), resource);
+
+            // Graph and Fabric calls go to the API host unless told otherwise: one private endpoint, or the
+            // emulator, serves them all. The Graph token stays one for the public Graph resource.
+            if (graphBaseUri != null)
+            {
+                RequireHttpsOrigin(graphBaseUri, "GraphBaseUri");
+            }
+
+            if (fabricBaseUri != null)
+            {
+                RequireHttpsOrigin(fabricBaseUri, "FabricBaseUri");
+            }
+
+            endpoints.GraphBaseUri = graphBaseUri is null ? endpoints.ApiBaseUri : Origin(graphBaseUri);
+            endpoints.FabricBaseUri = fabricBaseUri is null ? endpoints.ApiBaseUri : Origin(fabricBaseUri);
+            return endpoints;
         }
 
         private static CloudEndpoints Create(PbiEnvironment environment, string authority, string api, string resource)

@@ -70,6 +70,24 @@ namespace PbiPreflight
 
         public const string OtherListingFailedToo = "{0} failed too ({1}).";
 
+        public const string OtherSecretsEnded = "Other secrets on the app have already ended: {0}.";
+
+        public const string ProgressWaitingForPropagation =
+            "{0}: waiting for the tenant setting to apply ({1:0.0} min left)";
+
+        public const string ProgressScanStatus = "Scan {0} is {1}";
+
+        public const string ExpressionsNeedDetailedMetadata =
+            "Expressions come back only when detailed metadata does, so see MetadataScan.DetailedMetadata first.";
+
+        public const string SchemaErrorsExplain =
+            "{0} of {1} dataset(s) report a schemaRetrievalError: their kind (live connections, real-time, " +
+            "Excel full fidelity and others) never returns tables, whatever the settings.";
+
+        public const string NeverRefreshedMayExplain =
+            "If the settings are on, datasets that were never refreshed since they were enabled also come back " +
+            "without tables; refresh one and scan again.";
+
         public const string ProgressActivity = "Power BI preflight for tenant {0}";
 
         public static string Format(string template, params object?[] values)
@@ -90,6 +108,8 @@ namespace PbiPreflight
                 case CheckIds.MetadataScan:
                 case CheckIds.Refreshables:
                     return "Permissions to scan metadata and fetch refreshables";
+                case CheckIds.TenantSettings:
+                    return "Tenant settings";
                 default:
                     return check;
             }
@@ -110,5 +130,8 @@ namespace PbiPreflight
 
         /// <summary>Can the identity read the tenant's refreshables.</summary>
         public const string Refreshables = "Refreshables";
+
+        /// <summary>Are the tenant settings a crawl depends on on, where the identity may read them.</summary>
+        public const string TenantSettings = "TenantSettings";
     }
 }

@@ -16,8 +16,11 @@ namespace PbiPreflight
         /// <summary>A scanner round trip and the refreshables listing.</summary>
         MetadataScan = 4,
 
+        /// <summary>The tenant settings (Fabric admin API) and group membership (Microsoft Graph).</summary>
+        TenantSettings = 8,
+
         /// <summary>Everything, in order; later checks are skipped when the credentials fail.</summary>
-        All = CredentialScope | WorkspacePermission | MetadataScan,
+        All = CredentialScope | WorkspacePermission | MetadataScan | TenantSettings,
     }
 
     /// <summary>What one invocation asks of the engine for one tenant.</summary>
@@ -41,6 +44,21 @@ namespace PbiPreflight
 
         /// <summary>Workspaces to scan instead of a sample chosen from the admin listing.</summary>
         public IReadOnlyList<Guid> WorkspaceIds { get; set; } = Array.Empty<Guid>();
+
+        /// <summary>Workspace name patterns (PowerShell wildcards) both listings and the sample are limited to.</summary>
+        public IReadOnlyList<string> WorkspaceNames { get; set; } = Array.Empty<string>();
+
+        /// <summary>Leave personal workspaces out of the admin listing and the sample.</summary>
+        public bool ExcludePersonalWorkspaces { get; set; }
+
+        /// <summary>
+        /// How long a failing admin API check keeps trying while a changed tenant setting propagates; zero
+        /// tries once.
+        /// </summary>
+        public TimeSpan WaitForPropagation { get; set; } = TimeSpan.Zero;
+
+        /// <summary>The wait between tries while <see cref="WaitForPropagation"/> runs.</summary>
+        public TimeSpan PropagationRetryInterval { get; set; } = TimeSpan.FromSeconds(60);
 
         /// <summary>How many workspaces the scan samples when none are given.</summary>
         public int SampleSize { get; set; } = 3;

@@ -10,8 +10,9 @@ using PbiPreflight.Http;
 namespace PbiPreflight
 {
     /// <summary>
-    /// Runs the checks of one request in order, shares one token and one connection pool between them, and
-    /// reports each result as soon as it is known. Failed checks are results; only cancellation throws.
+    /// Runs the checks of one request, shares one connection pool and one token per resource between them, and
+    /// reports the results in check order. Independent calls overlap; the Graph sub-checks run beside the Power
+    /// BI calls, never in front of them. Failed checks are results; only cancellation throws.
     /// </summary>
     public static class PreflightRunner
     {
@@ -36,19 +37,15 @@ namespace PbiPreflight
             request.Validate();
             var session = new PreflightSession(request, transport, reporter, timeProvider, retryDelay);
             var checks = request.Checks;
-            var credentialOnly = checks == PreflightChecks.CredentialScope;
 
             session.Reporter.Progress("Requesting a token", 5);
             var token = await session.Tokens.GetAsync(cancellation).ConfigureAwait(false);
+            Task<CheckResult>? expiry = null;
             if (checks.HasFlag(PreflightChecks.CredentialScope))
             {
                 var credential = await CredentialScopeCheck.RunAsync(session, cancellation).ConfigureAwait(false);
                 session.Reporter.Result(credential);
-            }
-
-            if (credentialOnly)
-            {
-                return;
+                expiry = token.Succeeded ? GraphChecks.ExpiryAsync(session, cancellation) : null;
             }
 
             if (!token.Succeeded)
@@ -57,65 +54,180 @@ namespace PbiPreflight
                 return;
             }
 
-            var sample = request.WorkspaceIds.Select(id => id.ToString("D")).ToList();
-            if (checks.HasFlag(PreflightChecks.WorkspacePermission))
+            await RunWithTokenAsync(session, expiry, cancellation).ConfigureAwait(false);
+        }
+
+        private static async Task RunWithTokenAsync(
+            PreflightSession session,
+            Task<CheckResult>? expiry,
+            CancellationToken cancellation)
+        {
+            var request = session.Request;
+            var checks = request.Checks;
+            var waitsForPropagation = request.WaitForPropagation > TimeSpan.Zero;
+
+            // Start everything that can run now; report below in check order as each becomes known.
+            var workspaces = checks.HasFlag(PreflightChecks.WorkspacePermission)
+                ? WorkspacesAsync(session, cancellation)
+                : null;
+            var settings = checks.HasFlag(PreflightChecks.TenantSettings)
+                ? TenantSettingsCheck.RunAsync(session, cancellation)
+                : null;
+            var membership = settings is null ? null : GraphChecks.GroupMembershipAsync(session, settings, cancellation);
+            Task<CheckResult>? refreshables = null;
+            Task<IReadOnlyList<CheckResult>>? scan = null;
+            if (checks.HasFlag(PreflightChecks.MetadataScan))
             {
-                session.Reporter.Progress("Listing workspaces", 25);
-                var (result, chosen) = await WorkspacePermissionCheck.RunAsync(session, cancellation)
-                    .ConfigureAwait(false);
-                session.Reporter.Result(result);
+                // Refreshables do not depend on the listings, unless the run waits for settings to propagate.
+                refreshables = waitsForPropagation && workspaces != null
+                    ? AfterAsync(workspaces, () => RefreshablesCheck.RunAsync(session, cancellation))
+                    : RefreshablesCheck.RunAsync(session, cancellation);
+                scan = ScanAfterAsync(session, workspaces, cancellation);
+            }
+
+            if (expiry != null)
+            {
+                session.Reporter.Result(await expiry.ConfigureAwait(false));
+            }
+
+            if (workspaces != null)
+            {
+                ReportAll(session, (await workspaces.ConfigureAwait(false)).Results);
+            }
+
+            if (settings != null && membership != null)
+            {
+                session.Reporter.Result((await settings.ConfigureAwait(false)).Result);
+                session.Reporter.Result(await membership.ConfigureAwait(false));
+            }
+
+            if (scan != null && refreshables != null)
+            {
+                ReportAll(session, await scan.ConfigureAwait(false));
+                session.Reporter.Result(await refreshables.ConfigureAwait(false));
+            }
+        }
+
+        /// <summary>
+        /// The workspace check, tried again at a polite interval while a refused admin or public API may still be
+        /// waiting for a changed tenant setting to apply.
+        /// </summary>
+        private static async Task<WorkspaceFindings> WorkspacesAsync(
+            PreflightSession session,
+            CancellationToken cancellation)
+        {
+            var request = session.Request;
+            var clock = session.TimeProvider;
+            var started = clock.GetTimestamp();
+            var tries = 1;
+            session.Reporter.Progress("Listing workspaces", 25);
+            var findings = await WorkspacePermissionCheck.RunAsync(session, cancellation).ConfigureAwait(false);
+            while (MayStillPropagate(findings))
+            {
+                var left = request.WaitForPropagation - clock.GetElapsedTime(started);
+                if (left <= TimeSpan.Zero)
+                {
+                    break;
+                }
+
+                var wait = left < request.PropagationRetryInterval ? left : request.PropagationRetryInterval;
+                session.Reporter.Progress(
+                    Messages.Format(Messages.ProgressWaitingForPropagation, findings.Summary.Reason, left.TotalMinutes),
+                    25);
+                await clock.Delay(wait, cancellation).ConfigureAwait(false);
+
+                // Power BI admits a token when it first sees it; a setting changed since needs a new token.
+                session.Tokens.ForgetPowerBiToken();
+                findings = await WorkspacePermissionCheck.RunAsync(session, cancellation).ConfigureAwait(false);
+                tries++;
+            }
+
+            findings.Summary.Details["Tries"] = tries;
+            return findings;
+        }
+
+        private static bool MayStillPropagate(WorkspaceFindings findings)
+        {
+            return findings.Results.Any(result =>
+                result.Reason == DiagnosisCatalog.AdminApiNotAuthorized.Reason ||
+                result.Reason == DiagnosisCatalog.PublicApiNotAuthorized.Reason);
+        }
+
+        private static async Task<IReadOnlyList<CheckResult>> ScanAfterAsync(
+            PreflightSession session,
+            Task<WorkspaceFindings>? workspaces,
+            CancellationToken cancellation)
+        {
+            var request = session.Request;
+            var sample = request.WorkspaceIds.Select(id => id.ToString("D")).ToList();
+            long? tenantCount = null;
+            if (workspaces != null)
+            {
+                var findings = await workspaces.ConfigureAwait(false);
+                tenantCount = findings.TenantWorkspaceCount;
                 if (sample.Count == 0)
                 {
-                    sample = chosen.ToList();
+                    sample = findings.Sample.ToList();
                 }
             }
-
-            if (!checks.HasFlag(PreflightChecks.MetadataScan))
+            else if (sample.Count == 0)
             {
-                return;
+                return await ScanWithChosenSampleAsync(session, cancellation).ConfigureAwait(false);
             }
 
-            // Refreshables do not depend on the scan; both run while the scan is polled.
-            session.Reporter.Progress("Scanning a sample of workspaces and reading refreshables", 50);
-            var refreshables = RefreshablesCheck.RunAsync(session, cancellation);
-            var scan = sample.Count > 0 || checks.HasFlag(PreflightChecks.WorkspacePermission)
-                ? MetadataScanCheck.RunAsync(session, sample, cancellation)
-                : ScanWithChosenSampleAsync(session, cancellation);
-
-            session.Reporter.Result(await scan.ConfigureAwait(false));
-            session.Reporter.Result(await refreshables.ConfigureAwait(false));
+            session.Reporter.Progress("Scanning a sample of workspaces", 50);
+            return await MetadataScanCheck.RunAsync(session, sample, tenantCount, cancellation).ConfigureAwait(false);
         }
 
         /// <summary>
         /// When the scan runs alone with no workspace given, one small admin listing picks the sample. A refused
         /// listing is the scan's own verdict: the same tenant setting governs both.
         /// </summary>
-        private static async Task<CheckResult> ScanWithChosenSampleAsync(
+        private static async Task<IReadOnlyList<CheckResult>> ScanWithChosenSampleAsync(
             PreflightSession session,
             CancellationToken cancellation)
         {
-            var response = await session.PowerBi.GetAsync(WorkspacePermissionCheck.AdminListingPath, cancellation)
+            var filter = new WorkspaceFilter(session.Request);
+            var response = await session.PowerBi
+                .GetAsync(filter.AdminListingPath(WorkspacePermissionCheck.PageSize), cancellation)
                 .ConfigureAwait(false);
-            var listing = WorkspaceListing.Read(response, WorkspacePermissionCheck.PageSize);
+            var listing = WorkspaceListing.Read(response, WorkspacePermissionCheck.PageSize, filter);
             if (listing.Readable)
             {
                 var sample = WorkspacePermissionCheck.ChooseSample(null, listing, session.Request.SampleSize);
-                return await MetadataScanCheck.RunAsync(session, sample, cancellation).ConfigureAwait(false);
+                var count = listing.CountIsLowerBound ? (long?)null : listing.Count;
+                return await MetadataScanCheck.RunAsync(session, sample, count, cancellation).ConfigureAwait(false);
             }
 
-            var result = session.NewResult(CheckIds.MetadataScan);
-            if (listing.ShapeProblem != null)
-            {
-                return result.JudgeShape(response, listing.ShapeProblem, session.Redactor);
-            }
-
+            // The round trip and the summary both carry the listing's verdict; the content was never seen.
             var claims = await session.ClaimsAsync(cancellation).ConfigureAwait(false);
-            return session.JudgeFailure(result, response, ApiKind.Admin, claims);
+            var judged = new[] { MetadataScanCheck.Scan, CheckIds.MetadataScan }
+                .Select(id => listing.ShapeProblem != null
+                    ? session.NewResult(id).JudgeShape(response, listing.ShapeProblem, session.Redactor)
+                    : session.JudgeFailure(session.NewResult(id), response, ApiKind.Admin, claims))
+                .ToList();
+            var unseen = new[] { MetadataScanCheck.DetailedMetadata, MetadataScanCheck.Expressions, MetadataScanCheck.Lineage }
+                .Select(id => session.NewResult(id).Apply(DiagnosisCatalog.ScanDidNotComplete, judged[0].Reason));
+            return new[] { judged[0] }.Concat(unseen).Concat(new[] { judged[1] }).ToList();
+        }
+
+        private static async Task<CheckResult> AfterAsync(Task first, Func<Task<CheckResult>> next)
+        {
+            await first.ConfigureAwait(false);
+            return await next().ConfigureAwait(false);
+        }
+
+        private static void ReportAll(PreflightSession session, IEnumerable<CheckResult> results)
+        {
+            foreach (var result in results)
+            {
+                session.Reporter.Result(result);
+            }
         }
 
         /// <summary>
         /// Without a token no later check can run. When the credential check was reported, they are skipped
-        /// with its reason; when it was not, the first of them carries the credential's own verdict.
+        /// with its reason; when it was not, each summary carries the credential's own verdict.
         /// </summary>
         private static void ReportWithoutToken(
             PreflightSession session,
@@ -123,15 +235,31 @@ namespace PbiPreflight
             PreflightChecks checks)
         {
             var pending = new List<string>();
+            if (checks.HasFlag(PreflightChecks.CredentialScope))
+            {
+                pending.Add(GraphChecks.Expiry);
+            }
+
             if (checks.HasFlag(PreflightChecks.WorkspacePermission))
             {
-                pending.Add(CheckIds.WorkspacePermission);
+                pending.AddRange(new[]
+                {
+                    WorkspacePermissionCheck.PublicApi, WorkspacePermissionCheck.AdminApi, CheckIds.WorkspacePermission,
+                });
+            }
+
+            if (checks.HasFlag(PreflightChecks.TenantSettings))
+            {
+                pending.AddRange(new[] { CheckIds.TenantSettings, GraphChecks.GroupMembership });
             }
 
             if (checks.HasFlag(PreflightChecks.MetadataScan))
             {
-                pending.Add(CheckIds.MetadataScan);
-                pending.Add(CheckIds.Refreshables);
+                pending.AddRange(new[]
+                {
+                    MetadataScanCheck.Scan, MetadataScanCheck.DetailedMetadata, MetadataScanCheck.Expressions,
+                    MetadataScanCheck.Lineage, CheckIds.MetadataScan, CheckIds.Refreshables,
+                });
             }
 
             var credentialReported = checks.HasFlag(PreflightChecks.CredentialScope);
@@ -139,10 +267,11 @@ namespace PbiPreflight
                 session,
                 token,
                 session.NewResult(CheckIds.CredentialScope));
-            for (var index = 0; index < pending.Count; index++)
+            foreach (var check in pending)
             {
-                var result = session.NewResult(pending[index]);
-                if (!credentialReported && index == 0)
+                var result = session.NewResult(check);
+                var isSummary = check == CheckIds.WorkspacePermission || check == CheckIds.MetadataScan;
+                if (!credentialReported && isSummary)
                 {
                     result = CredentialScopeCheck.Describe(session, token, result);
                 }

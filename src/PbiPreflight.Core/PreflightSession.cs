@@ -26,14 +26,12 @@ namespace PbiPreflight
             Redactor.AddSecret(request.Connection.RevealSecret());
             Reporter = new RedactingReporter(reporter, Redactor);
             Tokens = new TokenProvider(request.Connection, transport, Reporter, Redactor);
-            PowerBi = new PowerBiClient(
-                transport.ApiClient,
-                request.Connection.Endpoints.ApiBaseUri,
-                Tokens.GetAccessTokenAsync,
-                Reporter,
-                request.Connection.RequestTimeout,
-                timeProvider,
-                retryDelay);
+            var endpoints = request.Connection.Endpoints;
+            PowerBi = Client(transport, new Uri(endpoints.ApiBaseUri, "v1.0/myorg/"), Tokens.GetAccessTokenAsync, retryDelay);
+
+            // The Fabric admin API takes the Power BI token; Graph needs its own, asked for only when used.
+            Fabric = Client(transport, new Uri(endpoints.FabricBaseUri, "v1/admin/"), Tokens.GetAccessTokenAsync, retryDelay);
+            Graph = Client(transport, new Uri(endpoints.GraphBaseUri, "v1.0/"), GraphTokenAsync, retryDelay);
         }
 
         public PreflightRequest Request { get; }
@@ -46,7 +44,11 @@ namespace PbiPreflight
 
         public TokenProvider Tokens { get; }
 
-        public PowerBiClient PowerBi { get; }
+        public RestApiClient PowerBi { get; }
+
+        public RestApiClient Fabric { get; }
+
+        public RestApiClient Graph { get; }
 
         public TimeProvider TimeProvider { get; }
 
@@ -57,6 +59,34 @@ namespace PbiPreflight
         }
 
         public CheckResult NewResult(string check) => new CheckResult(check, Connection.TenantId);
+
+        /// <summary>The Graph token's outcome; requested on first use, off the Power BI calls' path.</summary>
+        public Task<TokenOutcome> GraphTokenOutcomeAsync(CancellationToken cancellation)
+        {
+            return Tokens.GetAsync(Connection.Endpoints.GraphScope, cancellation);
+        }
+
+        private async Task<string> GraphTokenAsync(CancellationToken cancellation)
+        {
+            var outcome = await GraphTokenOutcomeAsync(cancellation).ConfigureAwait(false);
+            return outcome.AccessToken ?? throw new InvalidOperationException("No Graph token was acquired.");
+        }
+
+        private RestApiClient Client(
+            HttpTransport transport,
+            Uri baseUri,
+            Func<CancellationToken, Task<string>> token,
+            TimeSpan? retryDelay)
+        {
+            return new RestApiClient(
+                transport.ApiClient,
+                baseUri,
+                token,
+                Reporter,
+                Connection.RequestTimeout,
+                TimeProvider,
+                retryDelay);
+        }
 
         public CheckResult JudgeFailure(CheckResult result, ApiResponse response, ApiKind kind, TokenClaims? claims)
         {

@@ -67,6 +67,14 @@ namespace PbiPreflight.Commands
         [Parameter]
         public Uri? ResourceUri { get; set; }
 
+        /// <summary>The Microsoft Graph origin, with <c>-Environment Custom</c> only; defaults to -ApiBaseUri.</summary>
+        [Parameter]
+        public Uri? GraphBaseUri { get; set; }
+
+        /// <summary>The Fabric admin API origin, with <c>-Environment Custom</c> only; defaults to -ApiBaseUri.</summary>
+        [Parameter]
+        public Uri? FabricBaseUri { get; set; }
+
         /// <summary>How long one request may take, in seconds.</summary>
         [Parameter]
         [ValidateRange(1, 3600)]
@@ -155,10 +163,11 @@ namespace PbiPreflight.Commands
             var environment = ParseEnvironment(Environment);
             if (environment == PbiEnvironment.Custom)
             {
-                return CloudEndpoints.Custom(AuthorityHost, ApiBaseUri, ResourceUri);
+                return CloudEndpoints.Custom(AuthorityHost, ApiBaseUri, ResourceUri, GraphBaseUri, FabricBaseUri);
             }
 
-            if (AuthorityHost != null || ApiBaseUri != null || ResourceUri != null)
+            if (AuthorityHost != null || ApiBaseUri != null || ResourceUri != null || GraphBaseUri != null ||
+                FabricBaseUri != null)
             {
                 throw new PreflightArgumentException(
                     "CustomUrisRequireCustomEnvironment",

@@ -94,7 +94,8 @@ namespace PbiPreflight.Tests
                 return Task.FromResult(TokenReply?.Invoke() ?? Json(200, token)());
             }
 
-            var relative = path.Substring(path.IndexOf("/v1.0/myorg/", StringComparison.Ordinal) + "/v1.0/myorg/".Length);
+            // Power BI, the Fabric admin API and Graph share the origin, as in the emulator.
+            var relative = Relative(path, "/v1.0/myorg/") ?? Relative(path, "/v1/admin/") ?? Relative(path, "/v1.0/") ?? path;
             var match = scripts.Keys
                 .Where(prefix => relative.StartsWith(prefix, StringComparison.Ordinal))
                 .OrderByDescending(prefix => prefix.Length)
@@ -105,6 +106,12 @@ namespace PbiPreflight.Tests
             }
 
             return Task.FromResult(Json(404, "{\"error\":{\"code\":\"NotScripted\",\"message\":\"" + relative + "\"}}")());
+        }
+
+        private static string? Relative(string path, string prefix)
+        {
+            var start = path.IndexOf(prefix, StringComparison.Ordinal);
+            return start < 0 ? null : path.Substring(start + prefix.Length);
         }
 
         private static string Base64Url(string text)

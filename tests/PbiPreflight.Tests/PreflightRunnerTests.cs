@@ -23,7 +23,21 @@ namespace PbiPreflight.Tests
 
         private const string ScanResultWithTables =
             "{\"workspaces\":[{\"id\":\"" + WorkspaceA + "\",\"datasets\":[{\"id\":\"d1\",\"name\":\"Sales\"," +
-            "\"tables\":[{\"name\":\"T\",\"columns\":[{\"name\":\"C\"}],\"measures\":[{\"name\":\"M\",\"expression\":\"SUM(T[C])\"}]}]}]}]}";
+            "\"datasourceUsages\":[{\"datasourceInstanceId\":\"s1\"}]," +
+            "\"tables\":[{\"name\":\"T\",\"columns\":[{\"name\":\"C\"}],\"measures\":[{\"name\":\"M\",\"expression\":\"SUM(T[C])\"}]}]}]}]," +
+            "\"datasourceInstances\":[{\"datasourceType\":\"Sql\",\"datasourceId\":\"s1\"}]}";
+
+        private const string GroupA = "7f3a0000-0000-0000-0000-0000000000b1";
+
+        private const string TenantSettings =
+            "{\"value\":[" +
+            "{\"settingName\":\"ServicePrincipalAccessPermissionAPIs\",\"title\":\"Service principals can call Fabric public APIs\",\"enabled\":true}," +
+            "{\"settingName\":\"AllowServicePrincipalsUseReadAdminAPIs\",\"title\":\"Service principals can access read-only admin APIs\"," +
+            "\"enabled\":true,\"enabledSecurityGroups\":[{\"graphId\":\"" + GroupA + "\",\"name\":\"sg-crawler\"}]}," +
+            "{\"settingName\":\"AdminApisIncludeDetailedMetadata\",\"title\":\"Enhance admin APIs responses with detailed metadata\",\"enabled\":true}," +
+            "{\"settingName\":\"AdminApisIncludeExpressions\",\"title\":\"Enhance admin APIs responses with DAX and mashup expressions\",\"enabled\":true}]}";
+
+        private const string MemberOfA = "{\"value\":[{\"@odata.type\":\"#microsoft.graph.group\",\"id\":\"" + GroupA + "\"}]}";
 
         [Fact]
         public async Task HealthyTenantPassesEveryCheckInOrderWithOneTokenRequest()
@@ -33,10 +47,19 @@ namespace PbiPreflight.Tests
             var reporter = await EngineHarness.RunAsync(service, EngineHarness.Request(PreflightChecks.All));
 
             Assert.Equal(
-                new[] { "CredentialScope", "WorkspacePermission", "MetadataScan", "Refreshables" },
+                new[]
+                {
+                    "CredentialScope", "CredentialScope.Expiry",
+                    "WorkspacePermission.PublicApi", "WorkspacePermission.AdminApi", "WorkspacePermission",
+                    "TenantSettings", "TenantSettings.GroupMembership",
+                    "MetadataScan.Scan", "MetadataScan.DetailedMetadata", "MetadataScan.Expressions",
+                    "MetadataScan.Lineage", "MetadataScan", "Refreshables",
+                },
                 reporter.Results.Select(result => result.Check));
-            Assert.All(reporter.Results, result => Assert.Equal(CheckStatus.Passed, result.Status));
-            Assert.Single(service.Requests, request => request.Contains("/oauth2/v2.0/token"));
+            Assert.All(reporter.Results, result => Assert.Equal((result.Check, CheckStatus.Passed), (result.Check, result.Status)));
+
+            // One token for Power BI (the Fabric admin API takes it too) and one for Graph.
+            Assert.Equal(2, service.Requests.Count(request => request.Contains("/oauth2/v2.0/token")));
             Assert.Equal(new[] { WorkspaceA }, reporter.Single("MetadataScan").Details["SampledWorkspaceIds"]);
         }
 
@@ -62,6 +85,100 @@ namespace PbiPreflight.Tests
             // few seconds of slack are allowed, never another back-off cycle.
             var waited = clock.GetElapsedTime(started);
             Assert.InRange(waited, TimeSpan.FromSeconds(20), TimeSpan.FromSeconds(30));
+        }
+
+        [Fact]
+        public async Task SecretEndingWithinThirtyDaysIsAWarningThatNamesTheDate()
+        {
+            var service = new FakePowerBi()
+                .On("applications(appId='" + ClientId + "')", Json(200, Application(DateTimeOffset.UtcNow.AddDays(10))));
+
+            var reporter = await EngineHarness.RunAsync(service, EngineHarness.Request(PreflightChecks.CredentialScope));
+
+            var expiry = reporter.Single("CredentialScope.Expiry");
+            Assert.Equal(CheckStatus.Passed, reporter.Single("CredentialScope").Status);
+            Assert.Equal((CheckStatus.Warning, "SecretExpiresSoon"), (expiry.Status, expiry.Reason));
+            Assert.InRange((int)expiry.Details["DaysLeft"]!, 9, 10);
+            Assert.Contains("old", expiry.Message);
+        }
+
+        [Fact]
+        public async Task GraphWithoutPermissionSkipsItsSubChecksAndNamesThePermission()
+        {
+            var denied = "{\"error\":{\"code\":\"Authorization_RequestDenied\",\"message\":\"Insufficient privileges\"}}";
+            var service = new FakePowerBi()
+                .On("groups", Json(200, PublicListing))
+                .On("admin/groups", Json(200, AdminListing))
+                .On("tenantsettings", Json(200, TenantSettings))
+                .On("servicePrincipals(", Json(403, denied))
+                .On("applications(", Json(403, denied));
+
+            var request = EngineHarness.Request(PreflightChecks.CredentialScope | PreflightChecks.TenantSettings);
+            var reporter = await EngineHarness.RunAsync(service, request);
+
+            foreach (var check in new[] { "CredentialScope.Expiry", "TenantSettings.GroupMembership" })
+            {
+                var result = reporter.Single(check);
+                Assert.Equal((CheckStatus.Skipped, "GraphPermissionMissing"), (result.Status, result.Reason));
+                Assert.Contains("Application.Read.All", result.Message);
+                Assert.Equal("Authorization_RequestDenied", result.ErrorCode);
+            }
+        }
+
+        [Fact]
+        public async Task MembershipOnlyThroughANestedGroupIsAWarning()
+        {
+            var nested = "{\"value\":[{\"@odata.type\":\"#microsoft.graph.group\",\"id\":\"" + GroupA + "\"}," +
+                "{\"@odata.type\":\"#microsoft.graph.group\",\"id\":\"8e4b0000-0000-0000-0000-0000000000b2\"}]}";
+            var direct = "{\"value\":[{\"@odata.type\":\"#microsoft.graph.group\",\"id\":\"8e4b0000-0000-0000-0000-0000000000b2\"}]}";
+            var service = new FakePowerBi()
+                .On("tenantsettings", Json(200, TenantSettings))
+                .On("servicePrincipals(appId='" + ClientId + "')/memberOf", Json(200, direct))
+                .On("servicePrincipals(appId='" + ClientId + "')/transitiveMemberOf", Json(200, nested));
+
+            var reporter = await EngineHarness.RunAsync(service, EngineHarness.Request(PreflightChecks.TenantSettings));
+
+            var membership = reporter.Single("TenantSettings.GroupMembership");
+            Assert.Equal((CheckStatus.Warning, "NestedGroupMembershipOnly"), (membership.Status, membership.Reason));
+            Assert.Equal("member through nesting", membership.Details["AllowServicePrincipalsUseReadAdminAPIs"]);
+        }
+
+        [Fact]
+        public async Task DetailedMetadataSettingOffIsAWarningOfTheSettingsCheck()
+        {
+            var settings = TenantSettings.Replace(
+                "\"AdminApisIncludeDetailedMetadata\",\"title\":\"Enhance admin APIs responses with detailed metadata\",\"enabled\":true",
+                "\"AdminApisIncludeDetailedMetadata\",\"title\":\"Enhance admin APIs responses with detailed metadata\",\"enabled\":false");
+            var service = new FakePowerBi()
+                .On("tenantsettings", Json(200, settings))
+                .On("servicePrincipals(", Json(200, MemberOfA), Json(200, MemberOfA));
+
+            var reporter = await EngineHarness.RunAsync(service, EngineHarness.Request(PreflightChecks.TenantSettings));
+
+            var result = reporter.Single("TenantSettings");
+            Assert.Equal((CheckStatus.Warning, "MetadataSettingOff"), (result.Status, result.Reason));
+            Assert.Contains("detailed metadata", result.Message);
+        }
+
+        [Fact]
+        public async Task RefusedAdminApiIsTriedAgainWhileTheSettingPropagates()
+        {
+            var notAuthorized = "{\"error\":{\"code\":\"PowerBINotAuthorizedException\"}}";
+            var service = new FakePowerBi()
+                .On("groups", Json(200, PublicListing), Json(200, PublicListing), Json(200, PublicListing))
+                .On("admin/groups", Json(401, notAuthorized), Json(401, notAuthorized), Json(200, AdminListing));
+            var request = EngineHarness.Request(PreflightChecks.WorkspacePermission);
+            request.WaitForPropagation = TimeSpan.FromMinutes(10);
+            request.PropagationRetryInterval = TimeSpan.FromSeconds(60);
+
+            var reporter = await EngineHarness.RunAsync(service, request);
+
+            var summary = reporter.Single("WorkspacePermission");
+            Assert.Equal(CheckStatus.Passed, summary.Status);
+            Assert.Equal(3, summary.Details["Tries"]);
+
+            // Each try asks for a new token: admission is decided when Power BI first sees one.
+            Assert.Equal(3, service.Requests.Count(request => request.Contains("/oauth2/v2.0/token")));
         }
 
         [Fact]
@@ -150,7 +267,7 @@ namespace PbiPreflight.Tests
         }
 
         [Fact]
-        public async Task ScanThatNeverFinishesTimesOutAsAWarning()
+        public async Task ScanThatNeverFinishesTimesOutAsAFailureThatSaysItWasStillRunning()
         {
             var running = Enumerable.Range(0, 200).Select(_ => Json(200, "{\"id\":\"x\",\"status\":\"Running\"}")).ToArray();
             var service = Healthy(scanStatuses: running);
@@ -160,7 +277,7 @@ namespace PbiPreflight.Tests
             var reporter = await EngineHarness.RunAsync(service, request);
 
             var scan = reporter.Single("MetadataScan");
-            Assert.Equal(CheckStatus.Warning, scan.Status);
+            Assert.Equal(CheckStatus.Failed, scan.Status);
             Assert.Equal("ScanTimedOut", scan.Reason);
             Assert.Contains("Running", scan.Message);
             Assert.InRange((int)scan.Details["StatusPolls"]!, 5, 20);
@@ -254,7 +371,7 @@ namespace PbiPreflight.Tests
 
             var reporter = await EngineHarness.RunAsync(service, EngineHarness.Request(PreflightChecks.CredentialScope));
 
-            var result = Assert.Single(reporter.Results);
+            var result = reporter.Single("CredentialScope");
             Assert.Equal(CheckStatus.Failed, result.Status);
             Assert.Equal("UnexpectedAuthorityResponse", result.Reason);
             Assert.Equal(502, result.HttpStatus);
@@ -268,9 +385,11 @@ namespace PbiPreflight.Tests
 
             var reporter = await EngineHarness.RunAsync(service, EngineHarness.Request(PreflightChecks.WorkspacePermission));
 
-            var result = Assert.Single(reporter.Results);
-            Assert.Equal("WorkspacePermission", result.Check);
-            Assert.Equal("InvalidClientSecret", result.Reason);
+            Assert.Equal(
+                new[] { "WorkspacePermission.PublicApi", "WorkspacePermission.AdminApi", "WorkspacePermission" },
+                reporter.Results.Select(result => result.Check));
+            Assert.Equal("InvalidClientSecret", reporter.Single("WorkspacePermission").Reason);
+            Assert.Equal("CredentialScopeFailed", reporter.Single("WorkspacePermission.PublicApi").Reason);
         }
 
         [Fact]
@@ -300,6 +419,15 @@ namespace PbiPreflight.Tests
             Assert.DoesNotContain(token.Split('.')[1], everything);
         }
 
+        private static string Application(DateTimeOffset secretEnds)
+        {
+            return "{\"id\":\"c1d2\",\"appId\":\"" + ClientId + "\",\"passwordCredentials\":[" +
+                "{\"displayName\":\"crawler\",\"keyId\":\"k1\",\"hint\":\"" + Secret.Substring(0, 3) + "\"," +
+                "\"endDateTime\":\"" + secretEnds.UtcDateTime.ToString("o") + "\"}," +
+                "{\"displayName\":\"old\",\"keyId\":\"k0\",\"hint\":\"zzz\",\"endDateTime\":\"2020-01-01T00:00:00Z\"}]," +
+                "\"keyCredentials\":[]}";
+        }
+
         private static string Describe(CheckResult result)
         {
             return string.Join(
@@ -321,7 +449,11 @@ namespace PbiPreflight.Tests
                 .On("admin/workspaces/getInfo", Json(202, ScanAccepted))
                 .On("admin/workspaces/scanStatus/", scanStatuses ?? new[] { Json(200, "{\"id\":\"x\",\"status\":\"Succeeded\"}") })
                 .On("admin/workspaces/scanResult/", Json(200, scanResult))
-                .On("admin/capacities/refreshables", Json(200, "{\"value\":[{\"id\":\"5a000000-0000-0000-0000-0000000000d1\",\"name\":\"Sales\"}]}"));
+                .On("admin/capacities/refreshables", Json(200, "{\"value\":[{\"id\":\"5a000000-0000-0000-0000-0000000000d1\",\"name\":\"Sales\"}]}"))
+                .On("tenantsettings", Json(200, TenantSettings))
+                .On("servicePrincipals(appId='" + ClientId + "')/memberOf", Json(200, MemberOfA))
+                .On("servicePrincipals(appId='" + ClientId + "')/transitiveMemberOf", Json(200, MemberOfA))
+                .On("applications(appId='" + ClientId + "')", Json(200, Application(DateTimeOffset.UtcNow.AddDays(200))));
         }
     }
 }

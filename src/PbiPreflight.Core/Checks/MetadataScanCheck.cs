@@ -12,12 +12,26 @@ namespace PbiPreflight.Checks
 {
     /// <summary>
     /// Can this identity run a scanner round trip (getInfo, scanStatus, scanResult) on a few workspaces, and does
-    /// the result carry the tables and expressions a catalog needs.
+    /// the result carry the tables, expressions and lineage a catalog needs. Each of those is a sub-check; the
+    /// summary takes the worst of them.
     /// </summary>
     internal static class MetadataScanCheck
     {
+        public const string Scan = CheckIds.MetadataScan + ".Scan";
+
+        public const string DetailedMetadata = CheckIds.MetadataScan + ".DetailedMetadata";
+
+        public const string Expressions = CheckIds.MetadataScan + ".Expressions";
+
+        public const string Lineage = CheckIds.MetadataScan + ".Lineage";
+
         public const string GetInfoPath =
             "admin/workspaces/getInfo?lineage=True&datasourceDetails=True&datasetSchema=True&datasetExpressions=True";
+
+        /// <summary>The scanner's documented limits (api-facts 2.4, 2.6).</summary>
+        internal const int WorkspacesPerScan = 100;
+
+        internal const int ScannerCallsPerHour = 500;
 
         /// <summary>The first status poll comes soon: small scans finish in about a second.</summary>
         internal static readonly TimeSpan FirstPoll = TimeSpan.FromMilliseconds(250);
@@ -25,27 +39,52 @@ namespace PbiPreflight.Checks
         /// <summary>The longest wait between polls when the service names none.</summary>
         internal static readonly TimeSpan LongestPoll = TimeSpan.FromSeconds(5);
 
-        public static async Task<CheckResult> RunAsync(
+        public static async Task<IReadOnlyList<CheckResult>> RunAsync(
             PreflightSession session,
             IReadOnlyList<string> workspaceIds,
+            long? tenantWorkspaceCount,
             CancellationToken cancellation)
         {
             var stopwatch = Stopwatch.StartNew();
-            var result = session.NewResult(CheckIds.MetadataScan);
-            result.Details["SampledWorkspaceIds"] = workspaceIds;
+            var scan = session.NewResult(Scan);
+            scan.Details["SampledWorkspaceIds"] = workspaceIds;
+            AddCrawlEstimate(scan, tenantWorkspaceCount);
+            ScanResultSummary? content = null;
             if (workspaceIds.Count == 0)
             {
-                result.Apply(DiagnosisCatalog.NoWorkspaceToScan);
-                result.Duration = stopwatch.Elapsed;
-                return result;
+                scan.Apply(DiagnosisCatalog.NoWorkspaceToScan);
+            }
+            else
+            {
+                content = await ScanAsync(session, workspaceIds, scan, cancellation).ConfigureAwait(false);
             }
 
-            await ScanAsync(session, workspaceIds, result, cancellation).ConfigureAwait(false);
-            result.Duration = stopwatch.Elapsed;
-            return result;
+            scan.Duration = stopwatch.Elapsed;
+            var results = new List<CheckResult> { scan };
+            results.AddRange(JudgeContent(session, scan, content));
+            results.Add(Summarize(session, scan, results, content));
+            return results;
         }
 
-        private static async Task ScanAsync(
+        /// <summary>
+        /// What a crawl of the whole tenant costs under the scanner's limits: one getInfo and one scanResult per
+        /// 100 workspaces, each limited to 500 calls an hour.
+        /// </summary>
+        private static void AddCrawlEstimate(CheckResult scan, long? tenantWorkspaceCount)
+        {
+            if (tenantWorkspaceCount is not long workspaces)
+            {
+                return;
+            }
+
+            var scans = (workspaces + WorkspacesPerScan - 1) / WorkspacesPerScan;
+            scan.Details["FullCrawlWorkspaces"] = workspaces;
+            scan.Details["FullCrawlGetInfoCalls"] = scans;
+            scan.Details["FullCrawlScanResultCalls"] = scans;
+            scan.Details["FullCrawlMinimumHours"] = Math.Max(1, (scans + ScannerCallsPerHour - 1) / ScannerCallsPerHour);
+        }
+
+        private static async Task<ScanResultSummary?> ScanAsync(
             PreflightSession session,
             IReadOnlyList<string> workspaceIds,
             CheckResult result,
@@ -54,35 +93,51 @@ namespace PbiPreflight.Checks
             var body = JsonSerializer.Serialize(
                 new Dictionary<string, IReadOnlyList<string>> { ["workspaces"] = workspaceIds });
             var started = await session.PowerBi.PostJsonAsync(GetInfoPath, body, cancellation).ConfigureAwait(false);
+            var calls = 1;
+            result.Details["ScannerCallsSpent"] = calls;
             var scanId = ReadScan(started).Id;
             if (!started.IsSuccess || scanId is null)
             {
                 await FailAsync(session, result, started, "JSON without a scan 'id'", cancellation)
                     .ConfigureAwait(false);
-                return;
+                return null;
             }
 
             result.Details["ScanId"] = scanId;
             var finished = await PollAsync(session, scanId, result, cancellation).ConfigureAwait(false);
+            calls += (int)(result.Details["StatusPolls"] ?? 0);
+            result.Details["ScannerCallsSpent"] = calls;
             if (finished is null)
             {
-                return;
+                return null;
             }
 
             var fetched = await session.PowerBi.GetAsync("admin/workspaces/scanResult/" + scanId, cancellation)
                 .ConfigureAwait(false);
+            result.Details["ScannerCallsSpent"] = calls + 1;
             using var document = fetched.IsSuccess ? fetched.TryParseJson(out _) : null;
             var summary = document is null ? null : ScanResultSummary.Read(document.RootElement);
             if (summary is null)
             {
                 await FailAsync(session, result, fetched, "JSON without a 'workspaces' list", cancellation)
                     .ConfigureAwait(false);
-                return;
+                return null;
             }
 
             result.HttpStatus = fetched.Status;
             result.RequestId = fetched.RequestId;
-            Summarize(result, summary, workspaceIds.Count);
+            result.Details["WorkspacesScanned"] = summary.Workspaces;
+            result.Details["Datasets"] = summary.Datasets;
+            if (summary.Workspaces == 0)
+            {
+                result.Apply(DiagnosisCatalog.ScanReturnedNothing, workspaceIds.Count);
+            }
+            else
+            {
+                result.Apply(DiagnosisCatalog.ScanCompleted, summary.Workspaces, result.Details["StatusPolls"]);
+            }
+
+            return summary;
         }
 
         /// <summary>Polls until the scan ends or the time is up; null when the result is already decided.</summary>
@@ -97,12 +152,12 @@ namespace PbiPreflight.Checks
             var wait = FirstPoll;
             var polls = 0;
             var lastStatus = "NotStarted";
+            result.Details["StatusPolls"] = polls;
             while (true)
             {
                 var remaining = session.Request.ScanTimeout - clock.GetElapsedTime(startedAt);
                 if (remaining <= TimeSpan.Zero)
                 {
-                    result.Details["StatusPolls"] = polls;
                     result.Apply(DiagnosisCatalog.ScanTimedOut, lastStatus, session.Request.ScanTimeout.TotalSeconds);
                     return null;
                 }
@@ -134,43 +189,178 @@ namespace PbiPreflight.Checks
                     return null;
                 }
 
-                // The service's Retry-After wins; otherwise back off gently up to a few seconds.
-                // A Retry-After of zero, or a date already past, must not turn polling into a flood.
+                // The service's Retry-After wins; otherwise back off gently up to a few seconds. A Retry-After of
+                // zero, or a date already past, must not turn polling into a flood.
                 var backOff = Min(TimeSpan.FromTicks((long)(wait.Ticks * 1.6)), LongestPoll);
                 wait = status.RetryAfter is TimeSpan asked && asked > FirstPoll ? asked : backOff;
+                var elapsed = clock.GetElapsedTime(startedAt);
+                var percent = 55 + (int)(35 * Math.Min(1.0, elapsed.TotalSeconds / session.Request.ScanTimeout.TotalSeconds));
+                session.Reporter.Progress(Messages.Format(Messages.ProgressScanStatus, scanId, scan.Status), percent);
                 session.Reporter.Verbose(
                     Messages.Format(Messages.VerboseScanStatus, scanId, scan.Status, wait.TotalSeconds));
             }
         }
 
-        private static void Summarize(CheckResult result, ScanResultSummary summary, int requested)
+        /// <summary>The content sub-checks: tables, expressions, lineage.</summary>
+        private static IEnumerable<CheckResult> JudgeContent(
+            PreflightSession session,
+            CheckResult scan,
+            ScanResultSummary? content)
         {
-            result.Details["WorkspacesScanned"] = summary.Workspaces;
-            result.Details["Datasets"] = summary.Datasets;
-            result.Details["DatasetsWithTables"] = summary.DatasetsWithTables;
-            result.Details["DatasetsWithExpressions"] = summary.DatasetsWithExpressions;
-            result.Details["DatasetsWithSchemaErrors"] = summary.DatasetsWithSchemaErrors;
+            var detailed = session.NewResult(DetailedMetadata);
+            var expressions = session.NewResult(Expressions);
+            var lineage = session.NewResult(Lineage);
+            var all = new[] { detailed, expressions, lineage };
+            if (content is null || content.Workspaces == 0)
+            {
+                foreach (var result in all)
+                {
+                    result.Apply(DiagnosisCatalog.ScanDidNotComplete, scan.Reason);
+                }
 
-            if (summary.Workspaces == 0)
-            {
-                result.Apply(DiagnosisCatalog.ScanReturnedNothing, requested);
+                return all;
             }
-            else if (summary.Datasets > 0 && summary.DatasetsWithTables == 0)
+
+            foreach (var result in all)
             {
-                result.Apply(DiagnosisCatalog.DetailedMetadataMissing, summary.Datasets);
+                result.Details["Datasets"] = content.Datasets;
+                result.Details["DatasetsWithTables"] = content.DatasetsWithTables;
+                result.Details["DatasetsWithExpressions"] = content.DatasetsWithExpressions;
+                result.Details["DatasetsWithSchemaErrors"] = content.DatasetsWithSchemaErrors;
             }
-            else if (summary.DatasetsWithTables > 0 && summary.DatasetsWithExpressions == 0)
+
+            if (content.Datasets == 0)
             {
-                result.Apply(DiagnosisCatalog.ExpressionsMissing, summary.DatasetsWithTables);
+                detailed.Apply(DiagnosisCatalog.NoDatasetsInSample);
+                expressions.Apply(DiagnosisCatalog.NoDatasetsInSample);
             }
             else
             {
-                result.Apply(
-                    DiagnosisCatalog.ScanSucceeded,
-                    summary.Workspaces,
-                    summary.Datasets,
-                    summary.DatasetsWithTables,
-                    summary.DatasetsWithExpressions);
+                JudgeTables(detailed, content);
+                JudgeExpressions(expressions, content);
+            }
+
+            lineage.Details["DatasourceInstances"] = content.DatasourceInstances;
+            lineage.Details["DatasetsWithSourceUsages"] = content.DatasetsWithSourceUsages;
+            if (content.DatasourceInstances > 0 || content.DatasetsWithSourceUsages > 0)
+            {
+                lineage.Apply(
+                    DiagnosisCatalog.LineagePresent,
+                    content.DatasourceInstances ?? 0,
+                    content.DatasetsWithSourceUsages);
+            }
+            else
+            {
+                lineage.Apply(content.Datasets == 0 ? DiagnosisCatalog.NoDatasetsInSample : DiagnosisCatalog.LineageMissing);
+            }
+
+            return all;
+        }
+
+        private static void JudgeTables(CheckResult detailed, ScanResultSummary content)
+        {
+            if (content.DatasetsWithTables > 0)
+            {
+                detailed.Apply(DiagnosisCatalog.DetailedMetadataPresent, content.DatasetsWithTables, content.Datasets);
+                return;
+            }
+
+            detailed.Apply(DiagnosisCatalog.DetailedMetadataMissing, content.Datasets);
+            detailed.Message += " " + InnocentExplanation(content);
+        }
+
+        private static void JudgeExpressions(CheckResult expressions, ScanResultSummary content)
+        {
+            if (content.DatasetsWithExpressions > 0)
+            {
+                expressions.Apply(
+                    DiagnosisCatalog.ExpressionsPresent,
+                    content.DatasetsWithExpressions,
+                    content.Datasets);
+            }
+            else if (content.DatasetsWithTables > 0)
+            {
+                expressions.Apply(DiagnosisCatalog.ExpressionsMissing, content.DatasetsWithTables);
+            }
+            else
+            {
+                // Without detailed metadata no expressions come either; the tables sub-check names the cause.
+                expressions.Apply(DiagnosisCatalog.ExpressionsMissing, 0);
+                expressions.Message += " " + Messages.ExpressionsNeedDetailedMetadata;
+            }
+        }
+
+        /// <summary>The causes that are not a tenant setting, when the sample shows them.</summary>
+        private static string InnocentExplanation(ScanResultSummary content)
+        {
+            return content.DatasetsWithSchemaErrors > 0
+                ? Messages.Format(Messages.SchemaErrorsExplain, content.DatasetsWithSchemaErrors, content.Datasets)
+                : Messages.NeverRefreshedMayExplain;
+        }
+
+        /// <summary>The summary result: the worst sub-check decides, and the message counts what came back.</summary>
+        private static CheckResult Summarize(
+            PreflightSession session,
+            CheckResult scan,
+            IReadOnlyList<CheckResult> subChecks,
+            ScanResultSummary? content)
+        {
+            var summary = session.NewResult(CheckIds.MetadataScan);
+            var worst = subChecks
+                .Where(result => result.Status != CheckStatus.Passed)
+                .OrderByDescending(result => Severity(result.Status))
+                .FirstOrDefault();
+
+            summary.Duration = scan.Duration;
+            summary.HttpStatus = scan.HttpStatus;
+            summary.RequestId = scan.RequestId;
+            summary.ErrorCode = scan.ErrorCode;
+            summary.Response = scan.Response;
+            foreach (var pair in scan.Details)
+            {
+                summary.Details[pair.Key] = pair.Value;
+            }
+
+            if (content != null)
+            {
+                summary.Details["DatasetsWithTables"] = content.DatasetsWithTables;
+                summary.Details["DatasetsWithExpressions"] = content.DatasetsWithExpressions;
+                summary.Details["DatasetsWithSchemaErrors"] = content.DatasetsWithSchemaErrors;
+            }
+
+            // A scan that could not start or finish speaks for the whole check; so does a worse sub-check.
+            if (worst is null || (worst.Status == CheckStatus.Skipped && scan.Status == CheckStatus.Passed))
+            {
+                return content is null
+                    ? summary.Apply(DiagnosisCatalog.ScanSucceeded, 0, 0, 0, 0)
+                    : summary.Apply(
+                        DiagnosisCatalog.ScanSucceeded,
+                        content.Workspaces,
+                        content.Datasets,
+                        content.DatasetsWithTables,
+                        content.DatasetsWithExpressions);
+            }
+
+            var decisive = scan.Status != CheckStatus.Passed ? scan : worst;
+            summary.Status = decisive.Status;
+            summary.Reason = decisive.Reason;
+            summary.Message = decisive.Message;
+            summary.Remediation = decisive.Remediation;
+            return summary;
+        }
+
+        private static int Severity(CheckStatus status)
+        {
+            switch (status)
+            {
+                case CheckStatus.Failed:
+                    return 3;
+                case CheckStatus.Warning:
+                    return 2;
+                case CheckStatus.Skipped:
+                    return 1;
+                default:
+                    return 0;
             }
         }
 

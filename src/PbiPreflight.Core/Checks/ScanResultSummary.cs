@@ -16,6 +16,12 @@ namespace PbiPreflight.Checks
 
         public int DatasetsWithSchemaErrors { get; private set; }
 
+        /// <summary>Datasets that name their data sources (lineage asked with <c>lineage=True</c>).</summary>
+        public int DatasetsWithSourceUsages { get; private set; }
+
+        /// <summary>Entries of the top-level <c>datasourceInstances</c>; null when the key is absent.</summary>
+        public int? DatasourceInstances { get; private set; }
+
         /// <summary>Counts a <c>WorkspaceInfoResponse</c>; null when the document is not one.</summary>
         public static ScanResultSummary? Read(JsonElement root)
         {
@@ -25,7 +31,10 @@ namespace PbiPreflight.Checks
                 return null;
             }
 
-            var summary = new ScanResultSummary();
+            var summary = new ScanResultSummary
+            {
+                DatasourceInstances = JsonText.Array(root, "datasourceInstances")?.GetArrayLength(),
+            };
             foreach (var workspace in workspaces.Value.EnumerateArray())
             {
                 summary.Workspaces++;
@@ -61,6 +70,12 @@ namespace PbiPreflight.Checks
             if (hasExpressions)
             {
                 DatasetsWithExpressions++;
+            }
+
+            if (JsonText.Array(dataset, "datasourceUsages")?.GetArrayLength() > 0 ||
+                JsonText.Array(dataset, "upstreamDataflows")?.GetArrayLength() > 0)
+            {
+                DatasetsWithSourceUsages++;
             }
 
             if (dataset.ValueKind == JsonValueKind.Object &&

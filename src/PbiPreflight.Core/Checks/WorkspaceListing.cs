@@ -30,7 +30,8 @@ namespace PbiPreflight.Checks
 
         public IReadOnlyList<WorkspaceSummary> Workspaces { get; private set; } = Array.Empty<WorkspaceSummary>();
 
-        public static WorkspaceListing Read(ApiResponse response, int pageSize)
+        /// <summary>Reads a listing; <paramref name="filter"/> applies the name patterns OData could not say.</summary>
+        public static WorkspaceListing Read(ApiResponse response, int pageSize, WorkspaceFilter? filter = null)
         {
             var listing = new WorkspaceListing(response);
             if (!response.IsSuccess)
@@ -68,8 +69,15 @@ namespace PbiPreflight.Checks
                 return listing;
             }
 
-            listing.Count = count ?? listing.Workspaces.Count;
             listing.CountIsLowerBound = count is null && listing.Workspaces.Count >= pageSize;
+            if (filter is { FiltersLocally: true })
+            {
+                // The service's count is of the unfiltered page; what is left after local matching is all we know.
+                listing.Workspaces = listing.Workspaces.Where(workspace => filter.MatchesLocally(workspace.Name)).ToList();
+                count = null;
+            }
+
+            listing.Count = count ?? listing.Workspaces.Count;
             listing.Readable = true;
             return listing;
         }
@@ -79,6 +87,8 @@ namespace PbiPreflight.Checks
     internal sealed class WorkspaceSummary
     {
         public string? Id { get; private set; }
+
+        public string? Name { get; private set; }
 
         public string? Type { get; private set; }
 
@@ -98,6 +108,7 @@ namespace PbiPreflight.Checks
             return new WorkspaceSummary
             {
                 Id = Guid.TryParse(JsonText.String(item, "id"), out var id) ? id.ToString("D") : null,
+                Name = JsonText.String(item, "name"),
                 Type = JsonText.String(item, "type"),
                 State = JsonText.String(item, "state"),
                 DatasetCount = datasets?.GetArrayLength() ?? 0,

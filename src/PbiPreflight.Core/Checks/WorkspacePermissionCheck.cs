@@ -5,46 +5,76 @@ using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using PbiPreflight.Diagnosis;
+using PbiPreflight.Identity;
 
 namespace PbiPreflight.Checks
 {
+    /// <summary>What the workspace check found: its results in order, the scan sample, and the tenant's size.</summary>
+    internal sealed class WorkspaceFindings
+    {
+        public IReadOnlyList<CheckResult> Results { get; set; } = Array.Empty<CheckResult>();
+
+        public IReadOnlyList<string> Sample { get; set; } = Array.Empty<string>();
+
+        /// <summary>Active workspaces the admin listing counted, when it answered.</summary>
+        public long? TenantWorkspaceCount { get; set; }
+
+        public CheckResult Summary => Results[Results.Count - 1];
+    }
+
     /// <summary>
     /// Can this identity see workspaces, through the public API (those it is a member of) and through the
-    /// read-only admin API. "There are none" and "you may not look" are different answers.
+    /// read-only admin API. "There are none" and "you may not look" are different answers; each listing has its
+    /// own sub-check, and the summary says what a crawl will meet.
     /// </summary>
     internal static class WorkspacePermissionCheck
     {
         /// <summary>One small page from each listing; the tenant's size never changes the cost.</summary>
         public const int PageSize = 100;
 
-        public const string PublicListingPath = "groups?$top=100";
+        public const string PublicApi = CheckIds.WorkspacePermission + ".PublicApi";
 
-        // Active workspaces with their datasets, so the scan can sample workspaces that hold something.
-        public const string AdminListingPath =
-            "admin/groups?$top=100&$filter=state%20eq%20%27Active%27&$expand=datasets";
+        public const string AdminApi = CheckIds.WorkspacePermission + ".AdminApi";
 
-        public static async Task<(CheckResult Result, IReadOnlyList<string> Sample)> RunAsync(
-            PreflightSession session,
-            CancellationToken cancellation)
+        public static async Task<WorkspaceFindings> RunAsync(PreflightSession session, CancellationToken cancellation)
         {
             var stopwatch = Stopwatch.StartNew();
-            var result = session.NewResult(CheckIds.WorkspacePermission);
+            var filter = new WorkspaceFilter(session.Request);
 
             // The two listings do not depend on each other.
-            var publicCall = session.PowerBi.GetAsync(PublicListingPath, cancellation);
-            var adminCall = session.PowerBi.GetAsync(AdminListingPath, cancellation);
-            var publicListing = WorkspaceListing.Read(await publicCall.ConfigureAwait(false), PageSize);
-            var adminListing = WorkspaceListing.Read(await adminCall.ConfigureAwait(false), PageSize);
+            var publicCall = session.PowerBi.GetAsync(filter.PublicListingPath(PageSize), cancellation);
+            var adminCall = session.PowerBi.GetAsync(filter.AdminListingPath(PageSize), cancellation);
+            var publicListing = WorkspaceListing.Read(await publicCall.ConfigureAwait(false), PageSize, filter);
+            var adminListing = WorkspaceListing.Read(await adminCall.ConfigureAwait(false), PageSize, filter);
             var claims = await session.ClaimsAsync(cancellation).ConfigureAwait(false);
 
-            Judge(session, result, publicListing, adminListing, claims);
+            var publicResult = Describe(session, session.NewResult(PublicApi), publicListing, ApiKind.Public, claims);
+            var adminResult = Describe(session, session.NewResult(AdminApi), adminListing, ApiKind.Admin, claims);
+            AddSampleCounts(adminResult, adminListing);
+
+            var summary = session.NewResult(CheckIds.WorkspacePermission);
+            Judge(session, summary, publicListing, adminListing, claims);
             var sample = ChooseSample(publicListing, adminListing, session.Request.SampleSize);
-            result.Details["PublicWorkspaceCount"] = publicListing.Readable ? publicListing.Count : (long?)null;
-            result.Details["AdminWorkspaceCount"] = adminListing.Readable ? adminListing.Count : (long?)null;
-            result.Details["CountIsLowerBound"] = publicListing.CountIsLowerBound || adminListing.CountIsLowerBound;
-            result.Details["SampledWorkspaceIds"] = sample;
-            result.Duration = stopwatch.Elapsed;
-            return (result, sample);
+            summary.Details["PublicWorkspaceCount"] = publicListing.Readable ? publicListing.Count : (long?)null;
+            summary.Details["AdminWorkspaceCount"] = adminListing.Readable ? adminListing.Count : (long?)null;
+            summary.Details["CountIsLowerBound"] = publicListing.CountIsLowerBound || adminListing.CountIsLowerBound;
+            summary.Details["FilteredLocally"] = filter.FiltersLocally;
+            summary.Details["SampledWorkspaceIds"] = sample;
+
+            var elapsed = stopwatch.Elapsed;
+            foreach (var result in new[] { publicResult, adminResult, summary })
+            {
+                result.Duration = elapsed;
+            }
+
+            return new WorkspaceFindings
+            {
+                Results = new[] { publicResult, adminResult, summary },
+                Sample = sample,
+                TenantWorkspaceCount = adminListing.Readable && !adminListing.CountIsLowerBound
+                    ? adminListing.Count
+                    : (long?)null,
+            };
         }
 
         /// <summary>
@@ -68,12 +98,56 @@ namespace PbiPreflight.Checks
                 .ToList();
         }
 
+        /// <summary>One listing's own verdict.</summary>
+        private static CheckResult Describe(
+            PreflightSession session,
+            CheckResult result,
+            WorkspaceListing listing,
+            ApiKind kind,
+            TokenClaims? claims)
+        {
+            if (!listing.Readable)
+            {
+                return listing.ShapeProblem != null
+                    ? result.JudgeShape(listing.Response, listing.ShapeProblem, session.Redactor)
+                    : session.JudgeFailure(result, listing.Response, kind, claims);
+            }
+
+            result.HttpStatus = listing.Response.Status;
+            result.RequestId = listing.Response.RequestId;
+            result.Details["WorkspaceCount"] = listing.Count;
+            result.Details["CountIsLowerBound"] = listing.CountIsLowerBound;
+            if (kind == ApiKind.Public)
+            {
+                return listing.Count > 0
+                    ? result.Apply(DiagnosisCatalog.PublicApiReadable, listing.Count)
+                    : result.Apply(DiagnosisCatalog.NoWorkspaceMembership);
+            }
+
+            return listing.Count > 0
+                ? result.Apply(DiagnosisCatalog.AdminApiReadable, listing.Count)
+                : result.Apply(DiagnosisCatalog.TenantHasNoWorkspaces);
+        }
+
+        private static void AddSampleCounts(CheckResult result, WorkspaceListing listing)
+        {
+            if (!listing.Readable)
+            {
+                return;
+            }
+
+            // What the one page shows; the tenant-wide count is WorkspaceCount.
+            result.Details["PageActive"] = listing.Workspaces.Count(workspace => workspace.IsActive);
+            result.Details["PagePersonal"] = listing.Workspaces.Count(workspace => workspace.IsPersonal);
+            result.Details["PageWithDatasets"] = listing.Workspaces.Count(workspace => workspace.DatasetCount > 0);
+        }
+
         private static void Judge(
             PreflightSession session,
             CheckResult result,
             WorkspaceListing publicListing,
             WorkspaceListing adminListing,
-            Identity.TokenClaims? claims)
+            TokenClaims? claims)
         {
             var publicCount = publicListing.Count;
             var adminCount = adminListing.Count;

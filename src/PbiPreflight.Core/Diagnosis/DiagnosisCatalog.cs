@@ -312,7 +312,7 @@ namespace PbiPreflight.Diagnosis
         /// <summary>The scan did not finish in time.</summary>
         public static readonly Diagnosis ScanTimedOut = new Diagnosis(
             "ScanTimedOut",
-            CheckStatus.Warning,
+            CheckStatus.Failed,
             "The scan was still {0} after {1} s.",
             "Large workspaces take longer: raise -ScanTimeoutSec or scan fewer workspaces (-WorkspaceId).");
 
@@ -336,6 +336,211 @@ namespace PbiPreflight.Diagnosis
             CheckStatus.Skipped,
             "No token could be acquired ({0}).",
             "Fix the credential scope check first.");
+
+        // Workspace listings, one per API.
+
+        /// <summary>The public listing answered with workspaces.</summary>
+        public static readonly Diagnosis PublicApiReadable = new Diagnosis(
+            "PublicApiReadable",
+            CheckStatus.Passed,
+            "GET groups shows {0} workspace(s) this identity is a member of.",
+            string.Empty);
+
+        /// <summary>The public listing answered, empty.</summary>
+        public static readonly Diagnosis NoWorkspaceMembership = new Diagnosis(
+            "NoWorkspaceMembership",
+            CheckStatus.Warning,
+            "GET groups answered, but this identity is a member of no workspace.",
+            "Add the service principal, or a security group that holds it, as Member or Admin of the workspaces a " +
+            "crawl through the public API should see.");
+
+        /// <summary>The admin listing answered.</summary>
+        public static readonly Diagnosis AdminApiReadable = new Diagnosis(
+            "AdminApiReadable",
+            CheckStatus.Passed,
+            "GET admin/groups shows {0} workspace(s) in the tenant.",
+            string.Empty);
+
+        /// <summary>The admin listing answered, empty.</summary>
+        public static readonly Diagnosis TenantHasNoWorkspaces = new Diagnosis(
+            "TenantHasNoWorkspaces",
+            CheckStatus.Warning,
+            "GET admin/groups answered, and the tenant has no workspace that matches.",
+            "Check the filters given (-WorkspaceId, -WorkspaceName, -ExcludePersonalWorkspaces) and that the " +
+            "tenant has workspaces.");
+
+        // Scan sub-checks.
+
+        /// <summary>The scanner round trip completed.</summary>
+        public static readonly Diagnosis ScanCompleted = new Diagnosis(
+            "ScanCompleted",
+            CheckStatus.Passed,
+            "The scan of {0} workspace(s) completed after {1} status poll(s).",
+            string.Empty);
+
+        /// <summary>At least one dataset came back with tables and columns.</summary>
+        public static readonly Diagnosis DetailedMetadataPresent = new Diagnosis(
+            "DetailedMetadataPresent",
+            CheckStatus.Passed,
+            "{0} of {1} dataset(s) came back with tables and columns.",
+            string.Empty);
+
+        /// <summary>At least one dataset came back with expressions.</summary>
+        public static readonly Diagnosis ExpressionsPresent = new Diagnosis(
+            "ExpressionsPresent",
+            CheckStatus.Passed,
+            "{0} of {1} dataset(s) came back with DAX or M expressions.",
+            string.Empty);
+
+        /// <summary>Lineage fields came back.</summary>
+        public static readonly Diagnosis LineagePresent = new Diagnosis(
+            "LineagePresent",
+            CheckStatus.Passed,
+            "The scan carries lineage: {0} data source instance(s), {1} dataset(s) with data source usages.",
+            string.Empty);
+
+        /// <summary>No lineage fields came back although lineage was asked for.</summary>
+        public static readonly Diagnosis LineageMissing = new Diagnosis(
+            "LineageMissing",
+            CheckStatus.Warning,
+            "The scan was asked for lineage but carries no data sources or data source usages.",
+            "Datasets without data sources (pushed or streaming data) have no lineage; if the sampled ones have " +
+            "sources, scan other workspaces (-WorkspaceId) to confirm.");
+
+        /// <summary>The sample held no dataset, so metadata could not be judged.</summary>
+        public static readonly Diagnosis NoDatasetsInSample = new Diagnosis(
+            "NoDatasetsInSample",
+            CheckStatus.Skipped,
+            "The scanned workspaces hold no dataset, so there was nothing to judge.",
+            "Scan workspaces that hold datasets (-WorkspaceId).");
+
+        /// <summary>The scan did not complete, so its content could not be judged.</summary>
+        public static readonly Diagnosis ScanDidNotComplete = new Diagnosis(
+            "ScanDidNotComplete",
+            CheckStatus.Skipped,
+            "Skipped because the scan did not complete ({0}).",
+            "Fix MetadataScan.Scan first.");
+
+        // Tenant settings, group membership and credential expiry.
+
+        /// <summary>The four settings that matter are on.</summary>
+        public static readonly Diagnosis TenantSettingsRead = new Diagnosis(
+            "TenantSettingsRead",
+            CheckStatus.Passed,
+            "The tenant settings a crawl needs are on: {0}.",
+            string.Empty);
+
+        /// <summary>The read-only admin API setting is off.</summary>
+        public static readonly Diagnosis ReadOnlyAdminApiSettingOff = new Diagnosis(
+            "ReadOnlyAdminApiSettingOff",
+            CheckStatus.Failed,
+            "The tenant setting 'Service principals can access read-only admin APIs' is off. {0}",
+            "Enable " + ReadOnlyAdminApiSetting + " for a security group that directly holds the service principal.");
+
+        /// <summary>A setting that shapes the scan's content is off.</summary>
+        public static readonly Diagnosis MetadataSettingOff = new Diagnosis(
+            "MetadataSettingOff",
+            CheckStatus.Warning,
+            "Tenant settings that shape the scan are off: {0}",
+            "Enable them under Admin portal > Tenant settings > Admin API settings for a security group that holds " +
+            "the service principal.");
+
+        /// <summary>The settings could not be read; the check says why.</summary>
+        public static readonly Diagnosis TenantSettingsUnreadable = new Diagnosis(
+            "TenantSettingsUnreadable",
+            CheckStatus.Skipped,
+            "The tenant settings could not be read ({0}); their state is judged from the API answers instead.",
+            "Reading them needs the read-only admin API setting for the service principal (or a Fabric " +
+            "administrator); the other checks do not depend on it.");
+
+        /// <summary>The service principal is a direct member of the groups the settings are scoped to.</summary>
+        public static readonly Diagnosis GroupMembershipConfirmed = new Diagnosis(
+            "GroupMembershipConfirmed",
+            CheckStatus.Passed,
+            "The service principal is a direct member of a group of each setting scoped to groups: {0}.",
+            string.Empty);
+
+        /// <summary>Not a member of any group of a setting.</summary>
+        public static readonly Diagnosis NotInSettingGroup = new Diagnosis(
+            "NotInSettingGroup",
+            CheckStatus.Failed,
+            "The service principal is in none of the security groups of {0}.",
+            "Add the service principal directly to one of the security groups listed under that tenant setting, " +
+            "or add such a group to the setting; changes take up to 15 minutes to apply.");
+
+        /// <summary>A member only through a nested group.</summary>
+        public static readonly Diagnosis NestedGroupMembershipOnly = new Diagnosis(
+            "NestedGroupMembershipOnly",
+            CheckStatus.Warning,
+            "The service principal belongs to the groups of {0} only through nested groups, which Power BI may " +
+            "not honour.",
+            "Add the service principal directly to a security group listed under the setting.");
+
+        /// <summary>In a group the setting excludes.</summary>
+        public static readonly Diagnosis ExcludedBySettingGroup = new Diagnosis(
+            "ExcludedBySettingGroup",
+            CheckStatus.Failed,
+            "The service principal is in a security group that {0} excludes.",
+            "Remove the service principal from the excluded group, or the group from the setting's exceptions.");
+
+        /// <summary>Graph refused for lack of an application permission.</summary>
+        public static readonly Diagnosis GraphPermissionMissing = new Diagnosis(
+            "GraphPermissionMissing",
+            CheckStatus.Skipped,
+            "Skipped: Microsoft Graph refused {0}; the app needs the application permission Application.Read.All " +
+            "(with admin consent) for this sub-check.",
+            "Optional: grant the app Microsoft Graph Application.Read.All to let the preflight check group " +
+            "membership and credential end dates.");
+
+        /// <summary>No Graph token.</summary>
+        public static readonly Diagnosis GraphTokenUnavailable = new Diagnosis(
+            "GraphTokenUnavailable",
+            CheckStatus.Skipped,
+            "Skipped: no Microsoft Graph token could be acquired ({0}).",
+            "Optional: this sub-check needs a token for Microsoft Graph in the tenant's cloud.");
+
+        /// <summary>Graph answered something the sub-check could not use.</summary>
+        public static readonly Diagnosis GraphUnavailable = new Diagnosis(
+            "GraphUnavailable",
+            CheckStatus.Skipped,
+            "Skipped: Microsoft Graph answered {0} {1}.",
+            "Optional sub-check; run again later.");
+
+        /// <summary>The secret in use is valid for more than 30 days.</summary>
+        public static readonly Diagnosis SecretValid = new Diagnosis(
+            "SecretValid",
+            CheckStatus.Passed,
+            "The client secret in use ('{0}') is valid until {1:u}, {2} day(s) from now.",
+            string.Empty);
+
+        /// <summary>The secret in use ends within 30 days.</summary>
+        public static readonly Diagnosis SecretExpiresSoon = new Diagnosis(
+            "SecretExpiresSoon",
+            CheckStatus.Warning,
+            "The client secret in use ('{0}') ends on {1:u}, in {2} day(s); the crawl will fail from then on.",
+            "Create a new client secret in " + SecretsBlade + " before that date and update every place that " +
+            "stores it.");
+
+        /// <summary>The secret in use has ended (the clock of this machine may be off).</summary>
+        public static readonly Diagnosis SecretExpired = new Diagnosis(
+            "SecretExpired",
+            CheckStatus.Failed,
+            "The client secret in use ('{0}') ended on {1:u}.",
+            ClientSecretExpired.Remediation);
+
+        /// <summary>No secret on the app matches the one in use.</summary>
+        public static readonly Diagnosis SecretNotIdentified = new Diagnosis(
+            "SecretNotIdentified",
+            CheckStatus.Skipped,
+            "Skipped: none of the app's {0} secret(s) starts with the characters of the secret in use.",
+            "The app registration read may not be the one in use; check the client id.");
+
+        /// <summary>The application object is not in this tenant.</summary>
+        public static readonly Diagnosis AppRegistrationNotFound = new Diagnosis(
+            "AppRegistrationNotFound",
+            CheckStatus.Skipped,
+            "Skipped: the app registration is not in this tenant (a multi-tenant app registered elsewhere).",
+            "Check credential end dates in the app's home tenant.");
 
         private static readonly Dictionary<long, Diagnosis> EntraCodes = new Dictionary<long, Diagnosis>
         {

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Concurrent;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
@@ -39,7 +40,9 @@ namespace PbiPreflight.Identity
         private readonly IMsalHttpClientFactory httpClientFactory;
         private readonly IPreflightReporter reporter;
         private readonly SecretRedactor redactor;
-        private Task<TokenOutcome>? pending;
+        private readonly Lazy<IConfidentialClientApplication> application;
+        private readonly ConcurrentDictionary<string, Lazy<Task<TokenOutcome>>> tokens =
+            new ConcurrentDictionary<string, Lazy<Task<TokenOutcome>>>(StringComparer.OrdinalIgnoreCase);
 
         public TokenProvider(
             ConnectionOptions options,
@@ -51,39 +54,57 @@ namespace PbiPreflight.Identity
             this.httpClientFactory = httpClientFactory;
             this.reporter = reporter;
             this.redactor = redactor;
+            var authority = new Uri(options.Endpoints.AuthorityHost, options.TenantId).AbsoluteUri;
+            application = new Lazy<IConfidentialClientApplication>(() => BuildApplication(authority));
         }
 
         /// <summary>
-        /// The invocation's token, requested on first use. Concurrent callers share the one request; a refusal
-        /// is remembered too, so a failed credential costs one call, not one per check.
+        /// The invocation's Power BI token, requested on first use. Concurrent callers share the one request; a
+        /// refusal is remembered too, so a failed credential costs one call, not one per check.
         /// </summary>
         public Task<TokenOutcome> GetAsync(CancellationToken cancellation)
         {
-            return LazyInitializer.EnsureInitialized(ref pending, () => AcquireAsync(cancellation))!;
+            return GetAsync(options.Endpoints.DefaultScope, cancellation);
         }
 
-        /// <summary>The token itself, for the Power BI client; throws when there is none.</summary>
+        /// <summary>A token for another resource (Microsoft Graph), requested once on first use.</summary>
+        public Task<TokenOutcome> GetAsync(string scope, CancellationToken cancellation)
+        {
+            var entry = tokens.GetOrAdd(
+                scope,
+                key => new Lazy<Task<TokenOutcome>>(() => AcquireAsync(key, cancellation)));
+            return entry.Value;
+        }
+
+        /// <summary>
+        /// Forgets the Power BI token, so the next call asks Entra ID again; Power BI decides admission when a
+        /// token is first seen, so a setting changed since then needs a new one.
+        /// </summary>
+        public void ForgetPowerBiToken()
+        {
+            tokens.TryRemove(options.Endpoints.DefaultScope, out _);
+        }
+
+        /// <summary>The Power BI token itself, for the Power BI client; throws when there is none.</summary>
         public async Task<string> GetAccessTokenAsync(CancellationToken cancellation)
         {
             var outcome = await GetAsync(cancellation).ConfigureAwait(false);
             return outcome.AccessToken ?? throw new InvalidOperationException("No token was acquired.");
         }
 
-        private async Task<TokenOutcome> AcquireAsync(CancellationToken cancellation)
+        private async Task<TokenOutcome> AcquireAsync(string scope, CancellationToken cancellation)
         {
-            var endpoints = options.Endpoints;
-            var authority = new Uri(endpoints.AuthorityHost, options.TenantId).AbsoluteUri;
-            reporter.Verbose(Messages.Format(Messages.VerboseRequestingToken, endpoints.DefaultScope, authority));
+            var authority = new Uri(options.Endpoints.AuthorityHost, options.TenantId).AbsoluteUri;
+            reporter.Verbose(Messages.Format(Messages.VerboseRequestingToken, scope, authority));
 
             try
             {
-                var application = BuildApplication(authority);
                 using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
                 timeout.CancelAfter(options.RequestTimeout);
 
                 // Force a request to the token endpoint: a cached token would prove nothing about the secret.
-                var result = await application
-                    .AcquireTokenForClient(new[] { endpoints.DefaultScope })
+                var result = await application.Value
+                    .AcquireTokenForClient(new[] { scope })
                     .WithForceRefresh(true)
                     .ExecuteAsync(timeout.Token)
                     .ConfigureAwait(false);
@@ -122,7 +143,7 @@ namespace PbiPreflight.Identity
 
         private IConfidentialClientApplication BuildApplication(string authority)
         {
-            // A new application per invocation: no token cache is shared across runs or tenants.
+            // One application per invocation: no token cache is shared across runs or tenants.
             var builder = ConfidentialClientApplicationBuilder
                 .Create(options.ClientId)
                 .WithClientSecret(options.RevealSecret())

@@ -10,7 +10,27 @@ namespace PbiPreflight.Commands
     [OutputType(typeof(CheckResult))]
     public sealed class InvokePbiPreflightCommand : ScanCommandBase
     {
+        /// <summary>
+        /// Minutes to keep retrying a refused admin or public API while a changed tenant setting applies (it
+        /// takes 15 to 30 minutes); 0 tries once. Each try costs one call of admin/groups' 50 an hour.
+        /// </summary>
+        [Parameter]
+        [ValidateRange(0, 120)]
+        public int WaitForPropagation { get; set; }
+
+        /// <summary>Seconds between tries while waiting for propagation.</summary>
+        [Parameter]
+        [ValidateRange(30, 900)]
+        public int PropagationRetryIntervalSec { get; set; } = 60;
+
         /// <inheritdoc />
         protected override PreflightChecks Checks => PreflightChecks.All;
+
+        /// <inheritdoc />
+        protected override void Configure(PreflightRequest request)
+        {
+            base.Configure(request);
+            ConfigurePropagation(request, WaitForPropagation, PropagationRetryIntervalSec);
+        }
     }
 }

@@ -4,13 +4,8 @@ using System.Management.Automation;
 namespace PbiPreflight.Commands
 {
     /// <summary>The parameters of the cmdlets that run a scanner round trip.</summary>
-    public abstract class ScanCommandBase : PreflightCommandBase
+    public abstract class ScanCommandBase : WorkspaceCommandBase
     {
-        /// <summary>Workspaces to scan; by default a few active workspaces that hold datasets are sampled.</summary>
-        [Parameter]
-        [ValidateCount(1, PreflightRequest.MaxSampleSize)]
-        public Guid[]? WorkspaceId { get; set; }
-
         /// <summary>How many workspaces to sample when none are given.</summary>
         [Parameter]
         [ValidateRange(1, PreflightRequest.MaxSampleSize)]
@@ -24,7 +19,7 @@ namespace PbiPreflight.Commands
         /// <inheritdoc />
         protected override void Configure(PreflightRequest request)
         {
-            request.WorkspaceIds = WorkspaceId ?? Array.Empty<Guid>();
+            base.Configure(request);
             request.SampleSize = SampleSize;
             request.ScanTimeout = TimeSpan.FromSeconds(ScanTimeoutSec);
         }

@@ -15,10 +15,11 @@ using Polly.Timeout;
 namespace PbiPreflight.Http
 {
     /// <summary>
-    /// Calls the Power BI REST API with a bearer token, retries what is worth retrying, and hands back every
-    /// answer whole, good or bad, for the checks to judge. It never throws for an HTTP status.
+    /// Calls one REST API below a base address (Power BI, the Fabric admin API or Microsoft Graph) with a bearer
+    /// token, retries what is worth retrying, and hands back every answer whole, good or bad, for the checks to
+    /// judge. It never throws for an HTTP status.
     /// </summary>
-    internal sealed class PowerBiClient
+    internal sealed class RestApiClient
     {
         /// <summary>
         /// Bodies above this are refused rather than held in memory; a scan of 100 workspaces is far less.
@@ -37,7 +38,7 @@ namespace PbiPreflight.Http
         private readonly ResiliencePipeline<ApiResponse> idempotentPipeline;
         private readonly ResiliencePipeline<ApiResponse> startingPipeline;
 
-        public PowerBiClient(
+        public RestApiClient(
             HttpClient httpClient,
             Uri apiBase,
             Func<CancellationToken, Task<string>> accessToken,
@@ -47,7 +48,7 @@ namespace PbiPreflight.Http
             TimeSpan? retryDelay = null)
         {
             this.httpClient = httpClient;
-            this.apiBase = new Uri(apiBase.GetLeftPart(UriPartial.Authority) + "/v1.0/myorg/");
+            this.apiBase = apiBase;
             this.accessToken = accessToken;
             this.reporter = reporter;
 
@@ -116,7 +117,8 @@ namespace PbiPreflight.Http
             var answer = new ApiResponse(method, path)
             {
                 Status = (int)response.StatusCode,
-                RequestId = Header(response, "RequestId") ?? Header(response, "x-ms-request-id"),
+                RequestId = Header(response, "RequestId") ?? Header(response, "request-id") ??
+                    Header(response, "x-ms-request-id"),
                 RetryAfter = RetryAfter(response),
                 Location = response.Headers.Location,
                 ContentType = response.Content?.Headers.ContentType?.ToString(),

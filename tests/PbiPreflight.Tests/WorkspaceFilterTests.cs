@@ -1,0 +1,60 @@
+using System;
+using PbiPreflight.Checks;
+using Xunit;
+
+namespace PbiPreflight.Tests
+{
+    public class WorkspaceFilterTests
+    {
+        [Theory]
+        [InlineData("Sales", "name eq 'Sales'")]
+        [InlineData("Sales*", "startswith(name,'Sales')")]
+        [InlineData("*EMEA", "endswith(name,'EMEA')")]
+        [InlineData("*O'Brien*", "contains(name,'O''Brien')")]
+        public void SimpleNamePatternsBecomeODataFilters(string pattern, string term)
+        {
+            var filter = Filter(request => request.WorkspaceNames = new[] { pattern });
+
+            Assert.False(filter.FiltersLocally);
+            Assert.Contains(Uri.EscapeDataString(term), filter.PublicListingPath(100));
+            Assert.Contains(Uri.EscapeDataString(term), filter.AdminListingPath(100));
+        }
+
+        [Theory]
+        [InlineData("Sa?es", "Sales")]
+        [InlineData("Sales*EMEA", "Sales EMEA")]
+        [InlineData("[SE]ales", "Eales")]
+        public void PatternsODataCannotSayAreMatchedLocallyOnThePage(string pattern, string matchingName)
+        {
+            var filter = Filter(request => request.WorkspaceNames = new[] { pattern });
+
+            Assert.True(filter.FiltersLocally);
+            Assert.DoesNotContain("name", Uri.UnescapeDataString(filter.AdminListingPath(100)));
+            Assert.True(filter.MatchesLocally(matchingName));
+            Assert.False(filter.MatchesLocally("Finance"));
+        }
+
+        [Fact]
+        public void IdsAndPersonalWorkspacesNarrowTheAdminListing()
+        {
+            var id = Guid.NewGuid();
+            var filter = Filter(request =>
+            {
+                request.WorkspaceIds = new[] { id };
+                request.ExcludePersonalWorkspaces = true;
+            });
+
+            var admin = Uri.UnescapeDataString(filter.AdminListingPath(100));
+            Assert.Contains("state eq 'Active' and type eq 'Workspace' and (id eq '" + id + "')", admin);
+            Assert.Contains("$top=100", admin);
+            Assert.Contains("$expand=datasets", admin);
+        }
+
+        private static WorkspaceFilter Filter(Action<PreflightRequest> configure)
+        {
+            var request = EngineHarness.Request(PreflightChecks.WorkspacePermission);
+            configure(request);
+            return new WorkspaceFilter(request);
+        }
+    }
+}

@@ -77,9 +77,6 @@ namespace PbiPreflight
 
         public const string ProgressScanStatus = "Scan {0} is {1}";
 
-        public const string ExpressionsNeedDetailedMetadata =
-            "Expressions come back only when detailed metadata does, so see MetadataScan.DetailedMetadata first.";
-
         public const string SchemaErrorsExplain =
             "{0} of {1} dataset(s) report a schemaRetrievalError: their kind (live connections, real-time, " +
             "Excel full fidelity and others) never returns tables, whatever the settings.";

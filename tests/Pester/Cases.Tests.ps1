@@ -127,3 +127,37 @@ Describe 'C27: a scan result without tables' {
         $result.Remediation | Should -BeLike '*Enhance admin APIs responses with detailed metadata*'
     }
 }
+
+Describe 'C22: scanResult throttled with no body and no reason phrase' {
+    It 'is a Throttled warning recognised by its status code' {
+        $run = Invoke-Case -Id C22 -Method GET -PathPattern 'scanResult' -Command 'Test-PbiMetadataScan @Connection'
+
+        $scan = @($run.Objects) | Where-Object Check -eq 'MetadataScan.Scan'
+        $scan.Status.ToString() | Should -Be 'Warning'
+        $scan.Reason | Should -Be 'Throttled'
+        $scan.HttpStatus | Should -Be 429
+    }
+}
+
+Describe 'C26: a scan result with duplicate top-level keys' {
+    It 'is read, warned about with the key names, and its content still judged' {
+        $run = Invoke-Case -Id C26 -Method GET -PathPattern 'scanResult' -Command 'Test-PbiMetadataScan @Connection'
+
+        $scan = @($run.Objects) | Where-Object Check -eq 'MetadataScan.Scan'
+        $scan.Status.ToString() | Should -Be 'Warning'
+        $scan.Reason | Should -Be 'ScanResultHasDuplicateKeys'
+        $scan.Message | Should -BeLike '*datasourceInstances*'
+        $scan.Details.WorkspacesScanned | Should -Be 1
+        (@($run.Objects) | Where-Object Check -eq 'MetadataScan.Lineage').Details.DatasourceInstances | Should -Be 2
+    }
+}
+
+Describe 'C30: a refreshable still in progress' {
+    It 'passes: Unknown with no end time is a refresh that runs, not a failure' {
+        $run = Invoke-Case -Id C30 -Method GET -PathPattern 'refreshables' -Command 'Test-PbiMetadataScan @Connection'
+
+        $refreshables = @($run.Objects) | Where-Object Check -eq 'Refreshables'
+        $refreshables.Status.ToString() | Should -Be 'Passed'
+        $refreshables.Reason | Should -Be 'RefreshablesReadable'
+    }
+}

@@ -58,9 +58,10 @@ Remove-Item $csv
         $run = Invoke-PbiChild -Emulator $emulator -Script $script
         $output = @($run.Objects)[0]
 
-        $output.Passed | Should -Be 4
-        ($output.Json | ConvertFrom-Json).Count | Should -Be 4
-        ($output.Json | ConvertFrom-Json)[1].Details.SampledWorkspaceIds | Should -Not -BeNullOrEmpty
+        $output.Passed | Should -Be 13
+        ($output.Json | ConvertFrom-Json).Count | Should -Be 13
+        (($output.Json | ConvertFrom-Json) | Where-Object Check -eq WorkspacePermission).Details.SampledWorkspaceIds |
+            Should -Not -BeNullOrEmpty
         ($output.Csv | ConvertFrom-Csv).Count | Should -Be 4
         ($output.Csv | ConvertFrom-Csv)[1].Details | Should -BeLike '*PublicWorkspaceCount=*'
         $output.Table | Should -Match 'Check\s+Status\s+Reason'
@@ -83,7 +84,7 @@ $rows | Test-PbiCredentialScope -ClientSecret $secret -AuthorityHost $env:PBI_TE
 '@
         $run = Invoke-PbiChild -Emulator $emulator -Script $script
 
-        @($run.Objects).Count | Should -Be 1
+        @($run.Objects | Where-Object Check -eq CredentialScope).Count | Should -Be 1
         @($run.Objects)[0].Status.ToString() | Should -Be 'Passed'
         @($run.Errors).Count | Should -Be 2
         $run.Errors[0].FullyQualifiedErrorId | Should -Be 'InvalidTenantId,PbiPreflight.Commands.TestPbiCredentialScopeCommand'
@@ -115,17 +116,91 @@ $rows | Test-PbiCredentialScope -ClientSecret $secret -AuthorityHost $env:PBI_TE
         @(Get-PbiEmulatorRequest -Emulator $emulator).Count | Should -Be $before
     }
 
-    It 'spends one token request and one call per listing on the tenant' {
+    It 'spends one token per resource and one call per listing on the tenant' {
         $before = @(Get-PbiEmulatorRequest -Emulator $emulator).Count
         Invoke-PbiChild -Emulator $emulator -Script 'Invoke-PbiPreflight @Connection' | Out-Null
 
         $requests = @(Get-PbiEmulatorRequest -Emulator $emulator) | Select-Object -Skip $before
-        @($requests | Where-Object path -like '*/oauth2/v2.0/token*').Count | Should -Be 1
+        @($requests | Where-Object path -like '*/oauth2/v2.0/token*').Count | Should -Be 2 -Because 'Power BI and Graph'
+        @($requests | Where-Object path -like '/v1/admin/tenantsettings*').Count | Should -Be 1
+        @($requests | Where-Object path -like '/v1.0/servicePrincipals*').Count | Should -Be 2
+        @($requests | Where-Object path -like '/v1.0/applications*').Count | Should -Be 1
         @($requests | Where-Object path -like '/v1.0/myorg/groups*').Count | Should -Be 1
         @($requests | Where-Object path -like '/v1.0/myorg/admin/groups*').Count | Should -Be 1
         @($requests | Where-Object path -like '*getInfo*').Count | Should -Be 1
         @($requests | Where-Object path -like '*scanResult*').Count | Should -Be 1
         @($requests | Where-Object path -like '*refreshables*').Count | Should -Be 1
+    }
+}
+
+Describe 'A tenant of 100,000 workspaces' {
+    It 'costs the workspace check the token and one call per listing, and the counts are the tenant''s' {
+        $emulator = Start-PbiEmulator -Scenario large-tenant
+        try {
+            $run = Invoke-PbiChild -Emulator $emulator -Script 'Test-PbiWorkspacePermission @Connection'
+            $requests = @(Get-PbiEmulatorRequest -Emulator $emulator)
+        }
+        finally {
+            $emulator | Stop-PbiEmulator
+        }
+
+        $requests.Count | Should -BeLessOrEqual 3
+        $summary = @($run.Objects) | Where-Object Check -eq WorkspacePermission
+        $summary.Status.ToString() | Should -Be 'Passed'
+        $summary.Details.AdminWorkspaceCount | Should -BeGreaterThan 100000
+    }
+}
+
+Describe 'Workspace filters' {
+    BeforeAll {
+        $emulator = Start-PbiEmulator -Scenario healthy
+    }
+
+    AfterAll {
+        $emulator | Stop-PbiEmulator
+    }
+
+    It 'turns a simple name pattern into an OData filter and excludes personal workspaces' {
+        $before = @(Get-PbiEmulatorRequest -Emulator $emulator).Count
+        $run = Invoke-PbiChild -Emulator $emulator -Script `
+            'Test-PbiWorkspacePermission @Connection -WorkspaceName "Fin*" -ExcludePersonalWorkspaces'
+
+        $admin = @(Get-PbiEmulatorRequest -Emulator $emulator) | Select-Object -Skip $before |
+            Where-Object path -like '/v1.0/myorg/admin/groups*'
+        [uri]::UnescapeDataString($admin.path) | Should -BeLike "*startswith(name,'Fin')*type eq 'Workspace'*" -Because 'filters are sent, not paged'
+        $summary = @($run.Objects) | Where-Object Check -eq WorkspacePermission
+        $summary.Details.AdminWorkspaceCount | Should -BeLessThan 6
+    }
+}
+
+Describe 'Membership only through a nested group' {
+    It 'is a warning that names the setting, when the settings are readable' {
+        # The developer setting names group A; the service principal is in B, which is nested in A. The
+        # read-only admin API setting names B directly, so the settings can be read.
+        $scenario = Join-Path ([System.IO.Path]::GetTempPath()) ("pbi-nested-" + [guid]::NewGuid().ToString('N') + '.json')
+        @{
+            base           = 'nested-group-only'
+            tenantSettings = @{
+                servicePrincipalsCanUseApis                 = @{ enabled = $true; groups = @('96000000-0000-4000-8000-000000000004') }
+                servicePrincipalsCanAccessReadOnlyAdminApis = @{ enabled = $true; groups = @('96000000-0000-4000-8000-000000000005') }
+                enhanceAdminApisDetailedMetadata            = @{ enabled = $true; groups = @() }
+                enhanceAdminApisExpressions                 = @{ enabled = $true; groups = @() }
+            }
+        } | ConvertTo-Json -Depth 5 | Set-Content -Path $scenario
+        $emulator = Start-PbiEmulator -Scenario $scenario
+        try {
+            $run = Invoke-PbiChild -Emulator $emulator -Script 'Invoke-PbiPreflight @Connection'
+        }
+        finally {
+            $emulator | Stop-PbiEmulator
+            Remove-Item $scenario
+        }
+
+        $membership = @($run.Objects) | Where-Object Check -eq 'TenantSettings.GroupMembership'
+        $membership.Status.ToString() | Should -Be 'Warning'
+        $membership.Reason | Should -Be 'NestedGroupMembershipOnly'
+        $membership.Message | Should -BeLike '*Service principals can*'
+        (@($run.Objects) | Where-Object Check -eq 'WorkspacePermission.PublicApi').Reason | Should -Be 'PublicApiNotAuthorized'
     }
 }
 

@@ -1,63 +1,119 @@
 # Every shipped scenario, end to end: the emulator plays the tenant, a fresh PowerShell runs the built module.
 
 BeforeDiscovery {
-    # Status, reason, error code and HTTP status of each check, in the order Invoke-PbiPreflight writes them.
+    $credentialFailure = {
+        param($reason, $code, $status)
+        @(
+            @('CredentialScope', 'Failed', $reason, $code, $status),
+            @('CredentialScope.Expiry', 'Skipped', 'CredentialScopeFailed', $null, $null),
+            @('WorkspacePermission', 'Skipped', 'CredentialScopeFailed', $null, $null),
+            @('TenantSettings', 'Skipped', 'CredentialScopeFailed', $null, $null),
+            @('MetadataScan', 'Skipped', 'CredentialScopeFailed', $null, $null),
+            @('Refreshables', 'Skipped', 'CredentialScopeFailed', $null, $null))
+    }
+    $adminRefused = {
+        param($reason)
+        @(
+            @('WorkspacePermission.PublicApi', 'Passed', 'PublicApiReadable', $null, 200),
+            @('WorkspacePermission.AdminApi', 'Failed', $reason, 'PowerBINotAuthorizedException', 401),
+            @('WorkspacePermission', 'Warning', $reason, 'PowerBINotAuthorizedException', 401),
+            @('TenantSettings', 'Skipped', 'TenantSettingsUnreadable', 'Unauthorized', 401),
+            @('TenantSettings.GroupMembership', 'Skipped', 'TenantSettingsUnreadable', $null, $null),
+            @('MetadataScan.Scan', 'Failed', $reason, 'PowerBINotAuthorizedException', 401),
+            @('MetadataScan.DetailedMetadata', 'Skipped', 'ScanDidNotComplete', $null, $null),
+            @('MetadataScan', 'Failed', $reason, 'PowerBINotAuthorizedException', 401),
+            @('Refreshables', 'Failed', $reason, 'PowerBINotAuthorizedException', 401))
+    }
+
+    # Status, reason, error code and HTTP status of the checks that tell each scenario apart.
     $script:Expectations = @(
         @{ Scenario = 'healthy'; Checks = @(
                 @('CredentialScope', 'Passed', 'TokenAcquired', $null, $null),
+                @('CredentialScope.Expiry', 'Passed', 'SecretValid', $null, 200),
+                @('WorkspacePermission.PublicApi', 'Passed', 'PublicApiReadable', $null, 200),
+                @('WorkspacePermission.AdminApi', 'Passed', 'AdminApiReadable', $null, 200),
                 @('WorkspacePermission', 'Passed', 'WorkspacesVisible', $null, 200),
+                @('TenantSettings', 'Passed', 'TenantSettingsRead', $null, 200),
+                @('TenantSettings.GroupMembership', 'Passed', 'GroupMembershipConfirmed', $null, $null),
+                @('MetadataScan.Scan', 'Passed', 'ScanCompleted', $null, 200),
+                @('MetadataScan.DetailedMetadata', 'Passed', 'DetailedMetadataPresent', $null, $null),
+                @('MetadataScan.Expressions', 'Passed', 'ExpressionsPresent', $null, $null),
+                @('MetadataScan.Lineage', 'Passed', 'LineagePresent', $null, $null),
                 @('MetadataScan', 'Passed', 'ScanSucceeded', $null, 200),
                 @('Refreshables', 'Passed', 'RefreshablesReadable', $null, 200)) }
-        @{ Scenario = 'invalid-secret'; Checks = @(
-                @('CredentialScope', 'Failed', 'InvalidClientSecret', 'AADSTS7000215', 401),
-                @('WorkspacePermission', 'Skipped', 'CredentialScopeFailed', $null, $null),
-                @('MetadataScan', 'Skipped', 'CredentialScopeFailed', $null, $null),
-                @('Refreshables', 'Skipped', 'CredentialScopeFailed', $null, $null)) }
-        @{ Scenario = 'expired-secret'; Checks = @(
-                @('CredentialScope', 'Failed', 'ClientSecretExpired', 'AADSTS7000222', 401),
-                @('WorkspacePermission', 'Skipped', 'CredentialScopeFailed', $null, $null),
-                @('MetadataScan', 'Skipped', 'CredentialScopeFailed', $null, $null),
-                @('Refreshables', 'Skipped', 'CredentialScopeFailed', $null, $null)) }
-        @{ Scenario = 'unknown-app'; Checks = @(
-                @('CredentialScope', 'Failed', 'AppNotFoundInTenant', 'AADSTS700016', 400),
-                @('WorkspacePermission', 'Skipped', 'CredentialScopeFailed', $null, $null),
-                @('MetadataScan', 'Skipped', 'CredentialScopeFailed', $null, $null),
-                @('Refreshables', 'Skipped', 'CredentialScopeFailed', $null, $null)) }
-        @{ Scenario = 'unknown-tenant'; Checks = @(
-                @('CredentialScope', 'Failed', 'TenantNotFound', 'AADSTS90002', 400),
-                @('WorkspacePermission', 'Skipped', 'CredentialScopeFailed', $null, $null),
-                @('MetadataScan', 'Skipped', 'CredentialScopeFailed', $null, $null),
-                @('Refreshables', 'Skipped', 'CredentialScopeFailed', $null, $null)) }
+        @{ Scenario = 'invalid-secret'; Checks = & $credentialFailure 'InvalidClientSecret' 'AADSTS7000215' 401 }
+        @{ Scenario = 'expired-secret'; Checks = & $credentialFailure 'ClientSecretExpired' 'AADSTS7000222' 401 }
+        @{ Scenario = 'unknown-app'; Checks = & $credentialFailure 'AppNotFoundInTenant' 'AADSTS700016' 400 }
+        @{ Scenario = 'unknown-tenant'; Checks = & $credentialFailure 'TenantNotFound' 'AADSTS90002' 400 }
         @{ Scenario = 'no-workspaces'; Checks = @(
-                @('CredentialScope', 'Passed', 'TokenAcquired', $null, $null),
+                @('WorkspacePermission.PublicApi', 'Warning', 'NoWorkspaceMembership', $null, 200),
+                @('WorkspacePermission.AdminApi', 'Warning', 'TenantHasNoWorkspaces', $null, 200),
                 @('WorkspacePermission', 'Failed', 'NoWorkspacesVisible', $null, $null),
                 @('MetadataScan', 'Skipped', 'NoWorkspaceToScan', $null, $null),
                 @('Refreshables', 'Passed', 'RefreshablesReadable', $null, 200)) }
-        @{ Scenario = 'admin-api-disabled'; Checks = @(
-                @('CredentialScope', 'Passed', 'TokenAcquired', $null, $null),
-                @('WorkspacePermission', 'Warning', 'AdminApiNotAuthorized', 'PowerBINotAuthorizedException', 401),
-                @('MetadataScan', 'Failed', 'AdminApiNotAuthorized', 'PowerBINotAuthorizedException', 401),
-                @('Refreshables', 'Failed', 'AdminApiNotAuthorized', 'PowerBINotAuthorizedException', 401)) }
+        @{ Scenario = 'admin-api-disabled'; Checks = & $adminRefused 'AdminApiNotAuthorized' }
+        @{ Scenario = 'nested-group-only'; Checks = & $adminRefused 'AdminApiNotAuthorized' }
         @{ Scenario = 'admin-consent-permissions'; Checks = @(
-                @('CredentialScope', 'Warning', 'AdminConsentPermissionsPresent', $null, $null),
-                @('WorkspacePermission', 'Warning', 'AdminConsentPermissionsBlockAdminApi', 'PowerBINotAuthorizedException', 401),
-                @('MetadataScan', 'Failed', 'AdminConsentPermissionsBlockAdminApi', 'PowerBINotAuthorizedException', 401),
-                @('Refreshables', 'Failed', 'AdminConsentPermissionsBlockAdminApi', 'PowerBINotAuthorizedException', 401)) }
+                @('CredentialScope', 'Warning', 'AdminConsentPermissionsPresent', $null, $null)) +
+            (& $adminRefused 'AdminConsentPermissionsBlockAdminApi') }
+        @{ Scenario = 'public-api-disabled'; Checks = @(
+                @('WorkspacePermission.PublicApi', 'Failed', 'PublicApiNotAuthorized', 'PowerBINotAuthorizedException', 401),
+                @('WorkspacePermission.AdminApi', 'Passed', 'AdminApiReadable', $null, 200),
+                @('WorkspacePermission', 'Warning', 'PublicApiNotAuthorized', 'PowerBINotAuthorizedException', 401),
+                @('TenantSettings.GroupMembership', 'Failed', 'NotInSettingGroup', $null, $null),
+                @('MetadataScan', 'Passed', 'ScanSucceeded', $null, 200)) }
+        @{ Scenario = 'not-workspace-member'; Checks = @(
+                @('WorkspacePermission.PublicApi', 'Warning', 'NoWorkspaceMembership', $null, 200),
+                @('WorkspacePermission', 'Warning', 'NotWorkspaceMember', $null, $null),
+                @('MetadataScan', 'Passed', 'ScanSucceeded', $null, 200)) }
         @{ Scenario = 'scan-fails'; Checks = @(
-                @('CredentialScope', 'Passed', 'TokenAcquired', $null, $null),
-                @('WorkspacePermission', 'Passed', 'WorkspacesVisible', $null, 200),
-                @('MetadataScan', 'Failed', 'ScanFailed', '*', 200),
+                @('MetadataScan.Scan', 'Failed', 'ScanFailed', 'WorkspaceScanFailed', 200),
+                @('MetadataScan.DetailedMetadata', 'Skipped', 'ScanDidNotComplete', $null, $null),
+                @('MetadataScan', 'Failed', 'ScanFailed', 'WorkspaceScanFailed', 200),
                 @('Refreshables', 'Passed', 'RefreshablesReadable', $null, 200)) }
         @{ Scenario = 'refreshables-denied'; Checks = @(
-                @('CredentialScope', 'Passed', 'TokenAcquired', $null, $null),
-                @('WorkspacePermission', 'Passed', 'WorkspacesVisible', $null, 200),
                 @('MetadataScan', 'Passed', 'ScanSucceeded', $null, 200),
                 @('Refreshables', 'Failed', 'AdminApiNotAuthorized', 'PowerBINotAuthorizedException', 401)) }
+        @{ Scenario = 'detailed-metadata-off'; Checks = @(
+                @('TenantSettings', 'Warning', 'MetadataSettingOff', $null, 200),
+                @('MetadataScan.Scan', 'Passed', 'ScanCompleted', $null, 200),
+                @('MetadataScan.DetailedMetadata', 'Warning', 'DetailedMetadataMissing', $null, $null),
+                @('MetadataScan.Expressions', 'Warning', 'ExpressionsMissing', $null, $null),
+                @('MetadataScan', 'Warning', 'DetailedMetadataMissing', $null, 200)) }
+        @{ Scenario = 'expressions-off'; Checks = @(
+                @('TenantSettings', 'Warning', 'MetadataSettingOff', $null, 200),
+                @('MetadataScan.DetailedMetadata', 'Passed', 'DetailedMetadataPresent', $null, $null),
+                @('MetadataScan.Expressions', 'Warning', 'ExpressionsMissing', $null, $null),
+                @('MetadataScan', 'Warning', 'ExpressionsMissing', $null, 200)) }
+        @{ Scenario = 'never-refreshed'; Checks = @(
+                @('TenantSettings', 'Passed', 'TenantSettingsRead', $null, 200),
+                @('MetadataScan.DetailedMetadata', 'Warning', 'DetailedMetadataMissing', $null, $null),
+                @('MetadataScan', 'Warning', 'DetailedMetadataMissing', $null, 200)) }
+        @{ Scenario = 'schema-errors'; Checks = @(
+                @('MetadataScan.DetailedMetadata', 'Warning', 'DetailedMetadataMissing', $null, $null),
+                @('MetadataScan', 'Warning', 'DetailedMetadataMissing', $null, 200)) }
+        @{ Scenario = 'secret-expiring'; Checks = @(
+                @('CredentialScope', 'Passed', 'TokenAcquired', $null, $null),
+                @('CredentialScope.Expiry', 'Warning', 'SecretExpiresSoon', $null, 200)) }
+        @{ Scenario = 'graph-denied'; Checks = @(
+                @('CredentialScope.Expiry', 'Skipped', 'GraphPermissionMissing', 'Authorization_RequestDenied', 403),
+                @('TenantSettings', 'Passed', 'TenantSettingsRead', $null, 200),
+                @('TenantSettings.GroupMembership', 'Skipped', 'GraphPermissionMissing', 'Authorization_RequestDenied', 403),
+                @('MetadataScan', 'Passed', 'ScanSucceeded', $null, 200)) }
+        @{ Scenario = 'throttled-admin'; Checks = @(
+                @('WorkspacePermission.AdminApi', 'Warning', 'Throttled', $null, 429),
+                @('WorkspacePermission', 'Warning', 'Throttled', $null, 429)) }
     )
 }
 
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot '../TestKit.psm1') -Force
+    $allChecks = @(
+        'CredentialScope', 'CredentialScope.Expiry',
+        'WorkspacePermission.PublicApi', 'WorkspacePermission.AdminApi', 'WorkspacePermission',
+        'TenantSettings', 'TenantSettings.GroupMembership',
+        'MetadataScan.Scan', 'MetadataScan.DetailedMetadata', 'MetadataScan.Expressions', 'MetadataScan.Lineage',
+        'MetadataScan', 'Refreshables')
 }
 
 Describe 'Invoke-PbiPreflight against the <Scenario> scenario' -ForEach $Expectations {
@@ -71,9 +127,9 @@ Describe 'Invoke-PbiPreflight against the <Scenario> scenario' -ForEach $Expecta
         $emulator | Stop-PbiEmulator
     }
 
-    It 'writes the four checks in order without errors' {
+    It 'writes every check in order without errors' {
         $run.Errors | Should -BeNullOrEmpty
-        $results.Check | Should -Be @('CredentialScope', 'WorkspacePermission', 'MetadataScan', 'Refreshables')
+        $results.Check | Should -Be $allChecks
         $results | ForEach-Object { $_.PSObject.TypeNames[0] | Should -Be 'Deserialized.PbiPreflight.CheckResult' }
     }
 
@@ -82,14 +138,10 @@ Describe 'Invoke-PbiPreflight against the <Scenario> scenario' -ForEach $Expecta
         $result = $results | Where-Object Check -eq $check
         $result.Status.ToString() | Should -Be $status
         $result.Reason | Should -Be $reason
-        if ($errorCode -eq '*') {
-            $result.ErrorCode | Should -Not -BeNullOrEmpty
-        }
-        else {
-            $result.ErrorCode | Should -Be $errorCode
-        }
-
+        $result.ErrorCode | Should -Be $errorCode
         $result.HttpStatus | Should -Be $httpStatus
+        $result.Message | Should -Not -BeNullOrEmpty
+        $result.TenantId | Should -Be $emulator.tenantId
         if ($errorCode -like 'AADSTS*') {
             # Support asks for these first; Entra ID returns them on every refusal.
             $result.TraceId | Should -Match '^[0-9a-f-]{36}$'
@@ -97,8 +149,6 @@ Describe 'Invoke-PbiPreflight against the <Scenario> scenario' -ForEach $Expecta
             $result.RequestId | Should -Be $result.TraceId
         }
 
-        $result.Message | Should -Not -BeNullOrEmpty
-        $result.TenantId | Should -Be $emulator.tenantId
         if ($status -in 'Failed', 'Warning') {
             $result.Remediation | Should -Not -BeNullOrEmpty
         }

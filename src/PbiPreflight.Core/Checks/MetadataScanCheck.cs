@@ -132,6 +132,11 @@ namespace PbiPreflight.Checks
             {
                 result.Apply(DiagnosisCatalog.ScanReturnedNothing, workspaceIds.Count);
             }
+            else if (summary.DuplicateKeys.Count > 0)
+            {
+                result.Details["DuplicateKeys"] = summary.DuplicateKeys;
+                result.Apply(DiagnosisCatalog.ScanResultHasDuplicateKeys, string.Join(", ", summary.DuplicateKeys));
+            }
             else
             {
                 result.Apply(DiagnosisCatalog.ScanCompleted, summary.Workspaces, result.Details["StatusPolls"]);
@@ -285,8 +290,7 @@ namespace PbiPreflight.Checks
             else
             {
                 // Without detailed metadata no expressions come either; the tables sub-check names the cause.
-                expressions.Apply(DiagnosisCatalog.ExpressionsMissing, 0);
-                expressions.Message += " " + Messages.ExpressionsNeedDetailedMetadata;
+                expressions.Apply(DiagnosisCatalog.ExpressionsMissingWithoutTables);
             }
         }
 

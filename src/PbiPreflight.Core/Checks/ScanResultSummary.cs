@@ -1,3 +1,5 @@
+using System;
+using System.Collections.Generic;
 using System.Linq;
 using System.Text.Json;
 
@@ -22,20 +24,38 @@ namespace PbiPreflight.Checks
         /// <summary>Entries of the top-level <c>datasourceInstances</c>; null when the key is absent.</summary>
         public int? DatasourceInstances { get; private set; }
 
+        /// <summary>Top-level keys the document repeats; every copy is counted, as if the arrays were merged.</summary>
+        public IReadOnlyList<string> DuplicateKeys { get; private set; } = Array.Empty<string>();
+
         /// <summary>Counts a <c>WorkspaceInfoResponse</c>; null when the document is not one.</summary>
         public static ScanResultSummary? Read(JsonElement root)
         {
-            var workspaces = JsonText.Array(root, "workspaces");
-            if (workspaces is null)
+            if (root.ValueKind != JsonValueKind.Object)
+            {
+                return null;
+            }
+
+            // Enumerating the properties sees every copy of a repeated key, where a lookup would see one.
+            var arrays = root.EnumerateObject()
+                .Where(property => property.Value.ValueKind == JsonValueKind.Array)
+                .ToLookup(property => property.Name, property => property.Value, StringComparer.Ordinal);
+            if (!arrays.Contains("workspaces"))
             {
                 return null;
             }
 
             var summary = new ScanResultSummary
             {
-                DatasourceInstances = JsonText.Array(root, "datasourceInstances")?.GetArrayLength(),
+                DatasourceInstances = arrays.Contains("datasourceInstances")
+                    ? arrays["datasourceInstances"].Sum(list => list.GetArrayLength())
+                    : (int?)null,
+                DuplicateKeys = root.EnumerateObject()
+                    .GroupBy(property => property.Name, StringComparer.Ordinal)
+                    .Where(group => group.Count() > 1)
+                    .Select(group => group.Key)
+                    .ToList(),
             };
-            foreach (var workspace in workspaces.Value.EnumerateArray())
+            foreach (var workspace in arrays["workspaces"].SelectMany(list => list.EnumerateArray()))
             {
                 summary.Workspaces++;
                 var datasets = JsonText.Array(workspace, "datasets");

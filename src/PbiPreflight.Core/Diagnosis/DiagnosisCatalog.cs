@@ -301,6 +301,14 @@ namespace PbiPreflight.Diagnosis
             "Enable Admin portal > Tenant settings > Admin API settings > 'Enhance admin APIs responses with DAX " +
             "and mashup expressions' for a security group that holds the service principal.");
 
+        /// <summary>No expressions, and no tables either: the same cause as the missing tables.</summary>
+        public static readonly Diagnosis ExpressionsMissingWithoutTables = new Diagnosis(
+            ExpressionsMissing.Reason,
+            CheckStatus.Warning,
+            "No DAX or M expressions came back either; they come only with detailed metadata, so see " +
+            "MetadataScan.DetailedMetadata first.",
+            ExpressionsMissing.Remediation);
+
         /// <summary>scanStatus said Failed.</summary>
         public static readonly Diagnosis ScanFailed = new Diagnosis(
             "ScanFailed",
@@ -377,6 +385,15 @@ namespace PbiPreflight.Diagnosis
             CheckStatus.Passed,
             "The scan of {0} workspace(s) completed after {1} status poll(s).",
             string.Empty);
+
+        /// <summary>The scan result repeats top-level keys; read whole, but strict consumers choke on it.</summary>
+        public static readonly Diagnosis ScanResultHasDuplicateKeys = new Diagnosis(
+            "ScanResultHasDuplicateKeys",
+            CheckStatus.Warning,
+            "The scan result repeats the top-level key(s) {0}; the preflight read every copy, but a catalog that " +
+            "requires unique names may fail on it.",
+            "Make sure the catalog's parser tolerates duplicate property names and merges the repeated arrays; " +
+            "report the scan id to Microsoft support if it persists.");
 
         /// <summary>At least one dataset came back with tables and columns.</summary>
         public static readonly Diagnosis DetailedMetadataPresent = new Diagnosis(

@@ -38,7 +38,7 @@ Describe 'C02: an expired client secret' {
     It 'fails the credential check as ClientSecretExpired with the trace and correlation ids' {
         $run = Invoke-Case -Id C02 -Method POST -PathPattern 'oauth2/v2.0/token' -Command 'Test-PbiCredentialScope @Connection'
 
-        $result = @($run.Objects)[0]
+        $result = @($run.Objects) | Where-Object Check -eq CredentialScope
         $result.Status.ToString() | Should -Be 'Failed'
         $result.Reason | Should -Be 'ClientSecretExpired'
         $result.ErrorCode | Should -Be 'AADSTS7000222'
@@ -53,7 +53,7 @@ Describe 'C13: a transient 500 with an ASP.NET body on GET groups' {
     It 'retries, then reports a service error rather than a permission problem' {
         $run = Invoke-Case -Id C13 -Method GET -PathPattern '/v1\.0/myorg/(admin/)?groups' -Command 'Test-PbiWorkspacePermission @Connection'
 
-        $result = @($run.Objects)[0]
+        $result = @($run.Objects) | Where-Object Check -eq WorkspacePermission
         $result.Status.ToString() | Should -Be 'Failed'
         $result.Reason | Should -Be 'ServiceError'
         $result.HttpStatus | Should -Be 500
@@ -82,7 +82,8 @@ Describe 'C15: the admin listing refused with PowerBINotAuthorizedException, or 
             $emulator | Stop-PbiEmulator
         }
 
-        $result = @($run.Objects)[0]
+        $result = @($run.Objects) | Where-Object Check -eq WorkspacePermission
+        (@($run.Objects) | Where-Object Check -eq 'WorkspacePermission.AdminApi').Status.ToString() | Should -Be 'Failed'
         $result.Status.ToString() | Should -Be 'Warning'
         $result.Reason | Should -Be 'AdminApiNotAuthorized'
         $result.HttpStatus | Should -Be 401
@@ -96,7 +97,7 @@ Describe 'C19: an HTML page where JSON was expected' {
         $run = Invoke-Case -Id C19 -Method GET -PathPattern '/v1\.0/myorg/(admin/)?groups' -Status 200 `
             -Command 'Test-PbiWorkspacePermission @Connection'
 
-        $result = @($run.Objects)[0]
+        $result = @($run.Objects) | Where-Object Check -eq WorkspacePermission
         $result.Status.ToString() | Should -Be 'Failed'
         $result.Reason | Should -Be 'UnexpectedResponse'
         $result.Message | Should -BeLike '*text/html*'
@@ -109,7 +110,7 @@ Describe 'C09: the admin listing throttled for an hour' {
     It 'warns with the time to come back instead of sleeping' {
         $run = Invoke-Case -Id C09 -Method GET -PathPattern 'admin/groups' -Command 'Test-PbiWorkspacePermission @Connection'
 
-        $result = @($run.Objects)[0]
+        $result = @($run.Objects) | Where-Object Check -eq WorkspacePermission
         $result.Status.ToString() | Should -Be 'Warning'
         $result.Reason | Should -Be 'Throttled'
         $result.Message | Should -BeLike '*3392 s*'

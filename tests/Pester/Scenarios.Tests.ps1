@@ -54,7 +54,7 @@ BeforeDiscovery {
         @{ Scenario = 'admin-api-disabled'; Checks = & $adminRefused 'AdminApiNotAuthorized' }
         @{ Scenario = 'nested-group-only'; Checks = & $adminRefused 'AdminApiNotAuthorized' }
         @{ Scenario = 'admin-consent-permissions'; Checks = @(
-                @('CredentialScope', 'Warning', 'AdminConsentPermissionsPresent', $null, $null)) +
+                , @('CredentialScope', 'Warning', 'AdminConsentPermissionsPresent', $null, $null)) +
             (& $adminRefused 'AdminConsentPermissionsBlockAdminApi') }
         @{ Scenario = 'public-api-disabled'; Checks = @(
                 @('WorkspacePermission.PublicApi', 'Failed', 'PublicApiNotAuthorized', 'PowerBINotAuthorizedException', 401),

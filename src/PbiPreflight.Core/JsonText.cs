@@ -15,13 +15,26 @@ namespace PbiPreflight
             switch (value.ValueKind)
             {
                 case JsonValueKind.String:
-                    return value.GetString();
+                    return StringValue(value);
                 case JsonValueKind.Number:
                 case JsonValueKind.True:
                 case JsonValueKind.False:
                     return value.GetRawText();
                 default:
                     return null;
+            }
+        }
+
+        /// <summary>A string value, or null when its bytes are not valid UTF-8 (a damaged or hostile body).</summary>
+        public static string? StringValue(JsonElement value)
+        {
+            try
+            {
+                return value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+            }
+            catch (System.InvalidOperationException)
+            {
+                return null;
             }
         }
 
@@ -47,7 +60,7 @@ namespace PbiPreflight
             }
 
             // Some services send numbers as strings (MSAL's own client assertion does, for nbf and exp).
-            return value.ValueKind == JsonValueKind.String && long.TryParse(value.GetString(), out number)
+            return value.ValueKind == JsonValueKind.String && long.TryParse(StringValue(value), out number)
                 ? number
                 : null;
         }

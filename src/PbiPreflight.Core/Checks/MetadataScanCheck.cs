@@ -112,17 +112,22 @@ namespace PbiPreflight.Checks
                 return null;
             }
 
-            var fetched = await session.PowerBi.GetAsync("admin/workspaces/scanResult/" + scanId, cancellation)
+            // The result can be hundreds of megabytes: it is counted as it streams in, never held.
+            var fetched = await session.PowerBi
+                .GetStreamedAsync(
+                    "admin/workspaces/scanResult/" + scanId,
+                    async (stream, token) => await ScanResultReader.ReadAsync(stream, token).ConfigureAwait(false),
+                    cancellation)
                 .ConfigureAwait(false);
             result.Details["ScannerCallsSpent"] = calls + 1;
-            using var document = fetched.IsSuccess ? fetched.TryParseJson(out _) : null;
-            var summary = document is null ? null : ScanResultSummary.Read(document.RootElement);
-            if (summary is null)
+            if (!(fetched.Streamed is ScanResultSummary summary))
             {
-                await FailAsync(session, result, fetched, "JSON without a 'workspaces' list", cancellation)
-                    .ConfigureAwait(false);
+                var problem = fetched.StreamProblem ?? "JSON without a 'workspaces' list";
+                await FailAsync(session, result, fetched, problem, cancellation).ConfigureAwait(false);
                 return null;
             }
+
+            result.Details["ScanResultBytes"] = summary.Bytes;
 
             result.HttpStatus = fetched.Status;
             result.RequestId = fetched.RequestId;

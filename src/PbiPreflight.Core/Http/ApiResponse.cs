@@ -42,6 +42,12 @@ namespace PbiPreflight.Http
 
         public byte[] Body { get; set; } = Array.Empty<byte>();
 
+        /// <summary>What a streaming reader made of a successful body, which is then not kept in <see cref="Body"/>.</summary>
+        public object? Streamed { get; set; }
+
+        /// <summary>Why a streaming reader could not read a successful body.</summary>
+        public string? StreamProblem { get; set; }
+
         /// <summary>Why no answer came: a name that did not resolve, a refused connection, a time-out.</summary>
         public Exception? TransportFailure { get; set; }
 

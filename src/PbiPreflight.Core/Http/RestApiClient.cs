@@ -65,6 +65,18 @@ namespace PbiPreflight.Http
             return SendAsync(HttpMethod.Get, path, null, idempotentPipeline, cancellation);
         }
 
+        /// <summary>
+        /// A GET whose successful JSON body goes straight from the network to <paramref name="read"/>, for answers
+        /// too large to hold; its outcome is in <see cref="ApiResponse.Streamed"/>. Other answers are kept whole.
+        /// </summary>
+        public Task<ApiResponse> GetStreamedAsync(
+            string path,
+            Func<Stream, CancellationToken, Task<object?>> read,
+            CancellationToken cancellation)
+        {
+            return SendAsync(HttpMethod.Get, path, null, idempotentPipeline, cancellation, read);
+        }
+
         public Task<ApiResponse> PostJsonAsync(string path, string json, CancellationToken cancellation)
         {
             return SendAsync(HttpMethod.Post, path, json, startingPipeline, cancellation);
@@ -75,14 +87,15 @@ namespace PbiPreflight.Http
             string path,
             string? json,
             ResiliencePipeline<ApiResponse> pipeline,
-            CancellationToken cancellation)
+            CancellationToken cancellation,
+            Func<Stream, CancellationToken, Task<object?>>? read = null)
         {
             var token = await accessToken(cancellation).ConfigureAwait(false);
             reporter.Verbose(Messages.Format(Messages.VerboseRequest, method.Method, path));
             try
             {
                 return await pipeline.ExecuteAsync(
-                    async attemptCancellation => await SendOnceAsync(method, path, json, token, attemptCancellation)
+                    async attemptCancellation => await SendOnceAsync(method, path, json, token, read, attemptCancellation)
                         .ConfigureAwait(false),
                     cancellation).ConfigureAwait(false);
             }
@@ -97,6 +110,7 @@ namespace PbiPreflight.Http
             string path,
             string? json,
             string token,
+            Func<Stream, CancellationToken, Task<object?>>? read,
             CancellationToken cancellation)
         {
             var stopwatch = Stopwatch.StartNew();
@@ -124,9 +138,27 @@ namespace PbiPreflight.Http
                 ContentType = response.Content?.Headers.ContentType?.ToString(),
             };
 
-            answer.Body = response.Content is null
-                ? Array.Empty<byte>()
-                : await ReadBodyAsync(response.Content, cancellation).ConfigureAwait(false);
+            var streams = read != null && answer.IsSuccess && response.Content != null &&
+                (answer.ContentType is null || answer.ContentType.IndexOf("json", StringComparison.OrdinalIgnoreCase) >= 0);
+            if (streams)
+            {
+                using var stream = await response.Content!.ReadAsStreamAsync().ConfigureAwait(false);
+                try
+                {
+                    answer.Streamed = await read!(stream, cancellation).ConfigureAwait(false);
+                }
+                catch (System.Text.Json.JsonException error)
+                {
+                    answer.StreamProblem = "a body that is not valid JSON (" + error.Message + ")";
+                }
+            }
+            else
+            {
+                answer.Body = response.Content is null
+                    ? Array.Empty<byte>()
+                    : await ReadBodyAsync(response.Content, cancellation).ConfigureAwait(false);
+            }
+
             answer.Elapsed = stopwatch.Elapsed;
             reporter.Debug(Messages.Format(
                 Messages.DebugResponse,

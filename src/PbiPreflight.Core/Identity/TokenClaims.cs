@@ -77,8 +77,9 @@ namespace PbiPreflight.Identity
             return array is null
                 ? System.Array.Empty<string>()
                 : array.Value.EnumerateArray()
-                    .Where(item => item.ValueKind == JsonValueKind.String)
-                    .Select(item => item.GetString()!)
+                    .Select(JsonText.StringValue)
+                    .Where(item => item != null)
+                    .Select(item => item!)
                     .ToList();
         }
 

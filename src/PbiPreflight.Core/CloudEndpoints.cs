@@ -189,7 +189,11 @@ namespace PbiPreflight
                     Messages.Format(Messages.InvalidResourceUri, resource));
             }
 
-            var endpoints = new CloudEndpoints(PbiEnvironment.Custom, Origin(authorityHost), Origin(apiBaseUri), resource);
+            var endpoints = new CloudEndpoints(
+                PbiEnvironment.Custom,
+                Origin(authorityHost),
+                Origin(apiBaseUri),
+                resource);
 
             // Graph and Fabric calls go to the API host unless told otherwise: one private endpoint, or the
             // emulator, serves them all. The Graph token stays one for the public Graph resource.

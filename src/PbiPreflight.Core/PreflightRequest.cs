@@ -45,7 +45,7 @@ namespace PbiPreflight
         /// <summary>Workspaces to scan instead of a sample chosen from the admin listing.</summary>
         public IReadOnlyList<Guid> WorkspaceIds { get; set; } = Array.Empty<Guid>();
 
-        /// <summary>Workspace name patterns (PowerShell wildcards) both listings and the sample are limited to.</summary>
+        /// <summary>Workspace name patterns (wildcards) that both listings and the sample are limited to.</summary>
         public IReadOnlyList<string> WorkspaceNames { get; set; } = Array.Empty<string>();
 
         /// <summary>Leave personal workspaces out of the admin listing and the sample.</summary>

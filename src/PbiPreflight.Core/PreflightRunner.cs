@@ -73,7 +73,9 @@ namespace PbiPreflight
             var settings = checks.HasFlag(PreflightChecks.TenantSettings)
                 ? TenantSettingsCheck.RunAsync(session, cancellation)
                 : null;
-            var membership = settings is null ? null : GraphChecks.GroupMembershipAsync(session, settings, cancellation);
+            var membership = settings is null
+                ? null
+                : GraphChecks.GroupMembershipAsync(session, settings, cancellation);
             Task<CheckResult>? refreshables = null;
             Task<IReadOnlyList<CheckResult>>? scan = null;
             if (checks.HasFlag(PreflightChecks.MetadataScan))
@@ -206,7 +208,11 @@ namespace PbiPreflight
                     ? session.NewResult(id).JudgeShape(response, listing.ShapeProblem, session.Redactor)
                     : session.JudgeFailure(session.NewResult(id), response, ApiKind.Admin, claims))
                 .ToList();
-            var unseen = new[] { MetadataScanCheck.DetailedMetadata, MetadataScanCheck.Expressions, MetadataScanCheck.Lineage }
+            var contentChecks = new[]
+            {
+                MetadataScanCheck.DetailedMetadata, MetadataScanCheck.Expressions, MetadataScanCheck.Lineage,
+            };
+            var unseen = contentChecks
                 .Select(id => session.NewResult(id).Apply(DiagnosisCatalog.ScanDidNotComplete, judged[0].Reason));
             return new[] { judged[0] }.Concat(unseen).Concat(new[] { judged[1] }).ToList();
         }

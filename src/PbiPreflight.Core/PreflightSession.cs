@@ -22,15 +22,17 @@ namespace PbiPreflight
         {
             Request = request;
             TimeProvider = timeProvider;
+            Tls = transport.Tls;
             Redactor = new SecretRedactor();
             Redactor.AddSecret(request.Connection.RevealSecret());
             Reporter = new RedactingReporter(reporter, Redactor);
             Tokens = new TokenProvider(request.Connection, transport, Reporter, Redactor);
             var endpoints = request.Connection.Endpoints;
-            PowerBi = Client(transport, new Uri(endpoints.ApiBaseUri, "v1.0/myorg/"), Tokens.GetAccessTokenAsync, retryDelay);
+            var powerBiToken = new Func<CancellationToken, Task<string>>(Tokens.GetAccessTokenAsync);
+            PowerBi = Client(transport, new Uri(endpoints.ApiBaseUri, "v1.0/myorg/"), powerBiToken, retryDelay);
 
             // The Fabric admin API takes the Power BI token; Graph needs its own, asked for only when used.
-            Fabric = Client(transport, new Uri(endpoints.FabricBaseUri, "v1/admin/"), Tokens.GetAccessTokenAsync, retryDelay);
+            Fabric = Client(transport, new Uri(endpoints.FabricBaseUri, "v1/admin/"), powerBiToken, retryDelay);
             Graph = Client(transport, new Uri(endpoints.GraphBaseUri, "v1.0/"), GraphTokenAsync, retryDelay);
         }
 
@@ -51,6 +53,9 @@ namespace PbiPreflight
         public RestApiClient Graph { get; }
 
         public TimeProvider TimeProvider { get; }
+
+        /// <summary>What certificate validation refused, to name a failed TLS handshake.</summary>
+        public TlsObserver? Tls { get; }
 
         /// <summary>The token's claims, once a token was acquired.</summary>
         public async Task<TokenClaims?> ClaimsAsync(CancellationToken cancellation)
@@ -90,7 +95,7 @@ namespace PbiPreflight
 
         public CheckResult JudgeFailure(CheckResult result, ApiResponse response, ApiKind kind, TokenClaims? claims)
         {
-            return result.JudgeFailure(response, kind, claims, Connection.Endpoints.ApiBaseUri, Redactor);
+            return result.JudgeFailure(response, kind, claims, Connection.Endpoints.ApiBaseUri, Redactor, Tls);
         }
 
         /// <summary>Every message leaves the engine redacted, whoever wrote it.</summary>

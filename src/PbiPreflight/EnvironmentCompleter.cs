@@ -7,7 +7,9 @@ using System.Management.Automation.Language;
 
 namespace PbiPreflight.Commands
 {
-    /// <summary>Tab completion for <c>-Environment</c>, which is a string so that bad piped values are reported.</summary>
+    /// <summary>
+    /// Tab completion for <c>-Environment</c>, which is a string so that bad piped values are reported.
+    /// </summary>
     public sealed class EnvironmentCompleter : IArgumentCompleter
     {
         /// <inheritdoc />

@@ -67,11 +67,11 @@ namespace PbiPreflight.Commands
         [Parameter]
         public Uri? ResourceUri { get; set; }
 
-        /// <summary>The Microsoft Graph origin, with <c>-Environment Custom</c> only; defaults to -ApiBaseUri.</summary>
+        /// <summary>The Microsoft Graph origin, with <c>-Environment Custom</c> only (default -ApiBaseUri).</summary>
         [Parameter]
         public Uri? GraphBaseUri { get; set; }
 
-        /// <summary>The Fabric admin API origin, with <c>-Environment Custom</c> only; defaults to -ApiBaseUri.</summary>
+        /// <summary>The Fabric admin API origin, with <c>-Environment Custom</c> only (default -ApiBaseUri).</summary>
         [Parameter]
         public Uri? FabricBaseUri { get; set; }
 

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Threading;
 using System.Threading.Tasks;
 using PbiPreflight.Diagnosis;
+using PbiPreflight.Http;
 using PbiPreflight.Identity;
 
 namespace PbiPreflight.Checks
@@ -78,10 +79,13 @@ namespace PbiPreflight.Checks
             // No answer at all: the host was unreachable, or MSAL refused before asking.
             var failure = outcome.Failure ?? new InvalidOperationException("No token and no error came back.");
             result.ErrorCode = (failure as Microsoft.Identity.Client.MsalException)?.ErrorCode;
-            return result.Apply(
-                DiagnosisCatalog.AuthorityUnreachable,
-                host,
-                session.Redactor.Redact(Verdicts.Describe(failure)));
+            return result.JudgeUnreachable(
+                failure,
+                "The sign-in service",
+                connection.Endpoints.AuthorityHost,
+                session.Tls,
+                session.Redactor,
+                DiagnosisCatalog.AuthorityUnreachable);
         }
 
     }

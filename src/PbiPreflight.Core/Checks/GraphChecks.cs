@@ -46,12 +46,12 @@ namespace PbiPreflight.Checks
                 return result.Apply(DiagnosisCatalog.GroupMembershipConfirmed, "no setting is scoped to groups");
             }
 
-            var appId = Uri.EscapeDataString(session.Connection.ClientId);
-            var direct = await GroupsAsync(session, result, "servicePrincipals(appId='" + appId + "')/memberOf", cancellation)
+            var principal = "servicePrincipals(appId='" + Uri.EscapeDataString(session.Connection.ClientId) + "')";
+            var direct = await GroupsAsync(session, result, principal + "/memberOf", cancellation)
                 .ConfigureAwait(false);
             var transitive = direct is null
                 ? null
-                : await GroupsAsync(session, result, "servicePrincipals(appId='" + appId + "')/transitiveMemberOf", cancellation)
+                : await GroupsAsync(session, result, principal + "/transitiveMemberOf", cancellation)
                     .ConfigureAwait(false);
             if (direct is null || transitive is null)
             {
@@ -67,7 +67,8 @@ namespace PbiPreflight.Checks
         {
             var result = session.NewResult(Expiry);
             var appId = Uri.EscapeDataString(session.Connection.ClientId);
-            var path = "applications(appId='" + appId + "')?$select=id,appId,displayName,passwordCredentials,keyCredentials";
+            var path = "applications(appId='" + appId + "')" +
+                "?$select=id,appId,displayName,passwordCredentials,keyCredentials";
             var response = await GetAsync(session, result, path, cancellation).ConfigureAwait(false);
             if (response is null)
             {
@@ -218,7 +219,8 @@ namespace PbiPreflight.Checks
             var token = await session.GraphTokenOutcomeAsync(cancellation).ConfigureAwait(false);
             if (!token.Succeeded)
             {
-                var why = token.Error?.ErrorCode ?? (token.Failure is null ? "no answer" : Verdicts.Describe(token.Failure));
+                var why = token.Error?.ErrorCode ??
+                    (token.Failure is null ? "no answer" : Verdicts.Describe(token.Failure));
                 result.ErrorCode = token.Error?.ErrorCode;
                 result.HttpStatus = token.HttpStatus;
                 result.Apply(DiagnosisCatalog.GraphTokenUnavailable, session.Redactor.Redact(why));

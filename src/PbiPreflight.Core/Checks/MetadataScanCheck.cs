@@ -81,7 +81,8 @@ namespace PbiPreflight.Checks
             scan.Details["FullCrawlWorkspaces"] = workspaces;
             scan.Details["FullCrawlGetInfoCalls"] = scans;
             scan.Details["FullCrawlScanResultCalls"] = scans;
-            scan.Details["FullCrawlMinimumHours"] = Math.Max(1, (scans + ScannerCallsPerHour - 1) / ScannerCallsPerHour);
+            scan.Details["FullCrawlMinimumHours"] =
+                Math.Max(1, (scans + ScannerCallsPerHour - 1) / ScannerCallsPerHour);
         }
 
         private static async Task<ScanResultSummary?> ScanAsync(
@@ -204,7 +205,8 @@ namespace PbiPreflight.Checks
                 var backOff = Min(TimeSpan.FromTicks((long)(wait.Ticks * 1.6)), LongestPoll);
                 wait = status.RetryAfter is TimeSpan asked && asked > FirstPoll ? asked : backOff;
                 var elapsed = clock.GetElapsedTime(startedAt);
-                var percent = 55 + (int)(35 * Math.Min(1.0, elapsed.TotalSeconds / session.Request.ScanTimeout.TotalSeconds));
+                var share = Math.Min(1.0, elapsed.TotalSeconds / session.Request.ScanTimeout.TotalSeconds);
+                var percent = 55 + (int)(35 * share);
                 session.Reporter.Progress(Messages.Format(Messages.ProgressScanStatus, scanId, scan.Status), percent);
                 session.Reporter.Verbose(
                     Messages.Format(Messages.VerboseScanStatus, scanId, scan.Status, wait.TotalSeconds));
@@ -261,7 +263,8 @@ namespace PbiPreflight.Checks
             }
             else
             {
-                lineage.Apply(content.Datasets == 0 ? DiagnosisCatalog.NoDatasetsInSample : DiagnosisCatalog.LineageMissing);
+                lineage.Apply(
+                    content.Datasets == 0 ? DiagnosisCatalog.NoDatasetsInSample : DiagnosisCatalog.LineageMissing);
             }
 
             return all;

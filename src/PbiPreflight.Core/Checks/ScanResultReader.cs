@@ -58,7 +58,8 @@ namespace PbiPreflight.Checks
             var final = false;
             while (!final)
             {
-                var read = await body.ReadAsync(buffer, filled, buffer.Length - filled, cancellation).ConfigureAwait(false);
+                var read = await body.ReadAsync(buffer, filled, buffer.Length - filled, cancellation)
+                    .ConfigureAwait(false);
                 final = read == 0;
                 filled += read;
                 reader.summary.Bytes += read;
@@ -102,7 +103,8 @@ namespace PbiPreflight.Checks
             {
                 case JsonTokenType.PropertyName:
                     property = PropertyName(ref json);
-                    if (frames.Count == 1 && property != null && !rootKeys.Add(property) && !duplicateKeys.Contains(property))
+                    var repeatedAtRoot = frames.Count == 1 && !rootKeys.Add(property);
+                    if (repeatedAtRoot && !duplicateKeys.Contains(property))
                     {
                         duplicateKeys.Add(property);
                     }

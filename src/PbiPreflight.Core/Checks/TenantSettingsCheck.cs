@@ -18,7 +18,7 @@ namespace PbiPreflight.Checks
 
         public bool Enabled { get; set; }
 
-        /// <summary>Entra object ids of the groups the setting is enabled for; empty = the whole organisation.</summary>
+        /// <summary>Entra object ids of the groups the setting is enabled for; empty means everyone.</summary>
         public IReadOnlyList<string> Groups { get; set; } = Array.Empty<string>();
 
         public IReadOnlyList<string> GroupNames { get; set; } = Array.Empty<string>();
@@ -30,7 +30,9 @@ namespace PbiPreflight.Checks
         /// <summary>How the setting reads in a message: its portal title and state.</summary>
         public string Describe()
         {
-            var scope = !Enabled ? "off" : ScopedToGroups ? "on for " + string.Join(", ", GroupNames) : "on for everyone";
+            var scope = !Enabled
+                ? "off"
+                : ScopedToGroups ? "on for " + string.Join(", ", GroupNames) : "on for everyone";
             return "'" + Title + "' " + scope;
         }
     }
@@ -73,7 +75,8 @@ namespace PbiPreflight.Checks
             if (settings is null)
             {
                 result.WithEvidence(response, session.Redactor);
-                return (result.Apply(DiagnosisCatalog.TenantSettingsUnreadable, "the answer is not a settings list"), null);
+                result.Apply(DiagnosisCatalog.TenantSettingsUnreadable, "the answer is not a settings list");
+                return (result, null);
             }
 
             result.HttpStatus = response.Status;
@@ -126,7 +129,8 @@ namespace PbiPreflight.Checks
 
             var why = response.TransportFailure != null
                 ? Verdicts.Describe(response.TransportFailure)
-                : response.Operation + " answered " + response.Status + (result.ErrorCode is null ? string.Empty : " " + result.ErrorCode);
+                : response.Operation + " answered " + response.Status +
+                    (result.ErrorCode is null ? string.Empty : " " + result.ErrorCode);
             return result.Apply(DiagnosisCatalog.TenantSettingsUnreadable, session.Redactor.Redact(why));
         }
 
@@ -146,7 +150,8 @@ namespace PbiPreflight.Checks
                 return null;
             }
 
-            var list = JsonText.Array(document.RootElement, "value") ?? JsonText.Array(document.RootElement, "tenantSettings");
+            var root = document.RootElement;
+            var list = JsonText.Array(root, "value") ?? JsonText.Array(root, "tenantSettings");
             if (list is null)
             {
                 return null;
@@ -165,7 +170,10 @@ namespace PbiPreflight.Checks
                 {
                     Name = name,
                     Title = JsonText.String(item, "title") ?? name,
-                    Enabled = string.Equals(JsonText.String(item, "enabled"), "true", StringComparison.OrdinalIgnoreCase),
+                    Enabled = string.Equals(
+                        JsonText.String(item, "enabled"),
+                        "true",
+                        StringComparison.OrdinalIgnoreCase),
                     Groups = GroupField(item, "enabledSecurityGroups", "graphId"),
                     GroupNames = GroupField(item, "enabledSecurityGroups", "name"),
                     ExcludedGroups = GroupField(item, "excludedSecurityGroups", "graphId"),

@@ -73,7 +73,9 @@ namespace PbiPreflight.Checks
             if (filter is { FiltersLocally: true })
             {
                 // The service's count is of the unfiltered page; what is left after local matching is all we know.
-                listing.Workspaces = listing.Workspaces.Where(workspace => filter.MatchesLocally(workspace.Name)).ToList();
+                listing.Workspaces = listing.Workspaces
+                    .Where(workspace => filter.MatchesLocally(workspace.Name))
+                    .ToList();
                 count = null;
             }
 

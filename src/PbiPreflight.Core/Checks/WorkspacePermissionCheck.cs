@@ -190,7 +190,8 @@ namespace PbiPreflight.Checks
             {
                 var answer = other.Response.Status == 0
                     ? "no answer"
-                    : other.ShapeProblem ?? other.Response.Status.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                    : other.ShapeProblem ??
+                        other.Response.Status.ToString(System.Globalization.CultureInfo.InvariantCulture);
                 var failedToo = Messages.Format(Messages.OtherListingFailedToo, other.Response.Operation, answer);
                 result.Message += " " + failedToo;
             }

@@ -266,6 +266,90 @@ namespace PbiPreflight.Diagnosis
             "Check the network path to the Power BI host (proxy, firewall, DNS, TLS inspection) and that " +
             "-Environment or -ApiBaseUri names the right cloud; raise -TimeoutSec for slow links.");
 
+        // Why no answer came: the network between this machine and the service.
+
+        private const string NetworkRemedy =
+            " The module uses the system's proxy settings (HTTPS_PROXY and NO_PROXY on Linux and macOS) unless " +
+            "-Proxy is given.";
+
+        /// <summary>DNS could not resolve the host.</summary>
+        public static readonly Diagnosis NameResolutionFailed = new Diagnosis(
+            "NameResolutionFailed",
+            CheckStatus.Failed,
+            "{0} at {1} could not be reached: its name does not resolve. {2}",
+            "Check the host name (-Environment, -AuthorityHost, -ApiBaseUri), the machine's DNS, and whether the " +
+            "network needs a proxy." + NetworkRemedy);
+
+        /// <summary>Nothing listens, or a firewall refuses.</summary>
+        public static readonly Diagnosis ConnectionRefused = new Diagnosis(
+            "ConnectionRefused",
+            CheckStatus.Failed,
+            "{0} at {1} refused the connection. {2}",
+            "Check the port and that outbound HTTPS (443) to the host is allowed by the firewall." + NetworkRemedy);
+
+        /// <summary>The connection was dropped mid-way.</summary>
+        public static readonly Diagnosis ConnectionReset = new Diagnosis(
+            "ConnectionReset",
+            CheckStatus.Failed,
+            "{0} at {1} dropped the connection, and it kept dropping after retries. {2}",
+            "A proxy, firewall or TLS-inspecting device between this machine and the service is the usual cause; " +
+            "run again, then check its logs." + NetworkRemedy);
+
+        /// <summary>No answer within -TimeoutSec.</summary>
+        public static readonly Diagnosis RequestTimedOut = new Diagnosis(
+            "RequestTimedOut",
+            CheckStatus.Failed,
+            "{0} at {1} did not answer in time. {2}",
+            "Raise -TimeoutSec for a slow link, and check that the proxy forwards the traffic." + NetworkRemedy);
+
+        /// <summary>The certificate's chain ends at a root this machine does not trust.</summary>
+        public static readonly Diagnosis TlsUntrustedRoot = new Diagnosis(
+            "TlsUntrustedRoot",
+            CheckStatus.Failed,
+            "{0} at {1} presented a certificate this machine does not trust. {2}",
+            "A TLS-inspecting proxy is the usual cause: add its root certificate to the machine's trusted roots " +
+            "(Linux: the system bundle or SSL_CERT_FILE; Windows: Trusted Root Certification Authorities). " +
+            "Certificate validation is never switched off.");
+
+        /// <summary>The certificate is for another name.</summary>
+        public static readonly Diagnosis TlsNameMismatch = new Diagnosis(
+            "TlsNameMismatch",
+            CheckStatus.Failed,
+            "{0} at {1} presented a certificate issued for another name. {2}",
+            "Check the host in -Environment, -AuthorityHost or -ApiBaseUri, and any proxy that answers in the " +
+            "service's place.");
+
+        /// <summary>The certificate has expired or is not valid yet.</summary>
+        public static readonly Diagnosis TlsCertificateExpired = new Diagnosis(
+            "TlsCertificateExpired",
+            CheckStatus.Failed,
+            "{0} at {1} presented a certificate outside its validity period. {2}",
+            "Check this machine's clock; if it is right, the certificate (often a proxy's) must be renewed.");
+
+        /// <summary>No common TLS version or cipher.</summary>
+        public static readonly Diagnosis TlsHandshakeFailed = new Diagnosis(
+            "TlsHandshakeFailed",
+            CheckStatus.Failed,
+            "The TLS handshake with {0} at {1} failed before any certificate was judged: no TLS version or cipher " +
+            "in common. {2}",
+            "Entra ID and Power BI require TLS 1.2 or later. Enable it on this machine (Windows PowerShell 5.1: .NET " +
+            "Framework 4.7 or later with the operating system's defaults) and on any proxy that terminates TLS.");
+
+        /// <summary>The proxy asked for credentials.</summary>
+        public static readonly Diagnosis ProxyAuthenticationRequired = new Diagnosis(
+            "ProxyAuthenticationRequired",
+            CheckStatus.Failed,
+            "The proxy refused to forward the request to {0} at {1} without credentials (407). {2}",
+            "Pass -ProxyCredential, or -ProxyUseDefaultCredentials for a proxy that knows this machine's user; " +
+            "with HTTPS_PROXY, put the user and password in its URL.");
+
+        /// <summary>The proxy could not open the tunnel.</summary>
+        public static readonly Diagnosis ProxyFailed = new Diagnosis(
+            "ProxyFailed",
+            CheckStatus.Failed,
+            "The proxy could not open a tunnel to {0} at {1}. {2}",
+            "Check that the proxy allows CONNECT to the host on port 443, and the -Proxy or HTTPS_PROXY address.");
+
         // Metadata scan and refreshables.
 
         /// <summary>The scanner round trip worked.</summary>

@@ -60,16 +60,20 @@ namespace PbiPreflight.Diagnosis
             ApiKind kind,
             TokenClaims? claims,
             Uri apiBase,
-            SecretRedactor redactor)
+            SecretRedactor redactor,
+            TlsObserver? tls = null)
         {
             result.WithEvidence(response, redactor);
             var operation = response.Operation;
             if (response.TransportFailure != null)
             {
-                return result.Apply(
-                    DiagnosisCatalog.ApiUnreachable,
-                    apiBase.GetLeftPart(UriPartial.Authority),
-                    redactor.Redact(Describe(response.TransportFailure)));
+                return result.JudgeUnreachable(
+                    response.TransportFailure,
+                    "The service",
+                    apiBase,
+                    tls,
+                    redactor,
+                    DiagnosisCatalog.ApiUnreachable);
             }
 
             var error = PowerBiError.Read(response);
@@ -121,6 +125,26 @@ namespace PbiPreflight.Diagnosis
                 operation,
                 status,
                 problem ?? "a body it could not use");
+        }
+
+        /// <summary>No answer came: names the network cause, keeping the exception's own text as detail.</summary>
+        public static CheckResult JudgeUnreachable(
+            this CheckResult result,
+            Exception failure,
+            string service,
+            Uri target,
+            TlsObserver? tls,
+            SecretRedactor redactor,
+            Diagnosis unnamed)
+        {
+            var host = target.GetLeftPart(UriPartial.Authority);
+            var detail = redactor.Redact(Describe(failure));
+            var diagnosis = NetworkFailure.Classify(failure, tls, target);
+
+            // The fallback diagnoses take the host and the detail only.
+            return diagnosis is null
+                ? result.Apply(unnamed, host, detail)
+                : result.Apply(diagnosis, service, host, detail);
         }
 
         /// <summary>An answer that parsed but lacks what the check reads.</summary>

@@ -42,7 +42,9 @@ namespace PbiPreflight.Http
 
         public byte[] Body { get; set; } = Array.Empty<byte>();
 
-        /// <summary>What a streaming reader made of a successful body, which is then not kept in <see cref="Body"/>.</summary>
+        /// <summary>
+        /// What a streaming reader made of a successful body, which is then not kept in <see cref="Body"/>.
+        /// </summary>
         public object? Streamed { get; set; }
 
         /// <summary>Why a streaming reader could not read a successful body.</summary>

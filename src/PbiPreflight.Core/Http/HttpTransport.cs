@@ -14,16 +14,28 @@ namespace PbiPreflight.Http
         private readonly HttpMessageHandler handler;
         private readonly Lazy<HttpClient> msalClient;
 
-        /// <summary>Creates the pool over the platform's default handler.</summary>
+        /// <summary>Creates the pool over the platform's default handler and the system's proxy settings.</summary>
         public HttpTransport()
-            : this(CreateDefaultHandler())
+            : this((IWebProxy?)null)
+        {
+        }
+
+        /// <summary>Creates the pool with an explicit proxy, or the system's when <paramref name="proxy"/> is null.</summary>
+        public HttpTransport(IWebProxy? proxy)
+            : this(CreateDefaultHandler(proxy, out var tls), tls)
         {
         }
 
         /// <summary>Creates the pool over a given handler; tests pass a fake one.</summary>
         public HttpTransport(HttpMessageHandler handler)
+            : this(handler, null)
+        {
+        }
+
+        private HttpTransport(HttpMessageHandler handler, TlsObserver? tls)
         {
             this.handler = handler;
+            Tls = tls;
 
             // Time-outs are applied per request by the callers, so that a large body being read is not cut
             // by a client-wide limit.
@@ -36,6 +48,9 @@ namespace PbiPreflight.Http
             // handler rather than the one the Power BI calls use.
             msalClient = new Lazy<HttpClient>(() => new HttpClient(handler, disposeHandler: false));
         }
+
+        /// <summary>What certificate validation refused, per host; null over a handler given by a test.</summary>
+        internal TlsObserver? Tls { get; }
 
         /// <summary>The client for Power BI calls.</summary>
         public HttpClient ApiClient { get; }
@@ -55,14 +70,33 @@ namespace PbiPreflight.Http
             handler.Dispose();
         }
 
-        private static HttpMessageHandler CreateDefaultHandler()
+        private static HttpMessageHandler CreateDefaultHandler(IWebProxy? proxy, out TlsObserver? tls)
         {
-            return new HttpClientHandler
+            var handler = new HttpClientHandler
             {
                 AutomaticDecompression = DecompressionMethods.GZip | DecompressionMethods.Deflate,
                 AllowAutoRedirect = true,
                 UseProxy = true,
             };
+
+            // Without an explicit proxy the handler uses the system's (HTTPS_PROXY and NO_PROXY on Linux).
+            if (proxy != null)
+            {
+                handler.Proxy = proxy;
+            }
+
+            tls = new TlsObserver();
+            try
+            {
+                handler.ServerCertificateCustomValidationCallback = tls.Validate;
+            }
+            catch (PlatformNotSupportedException)
+            {
+                // Older .NET Framework builds cannot observe validation; failures are then named less precisely.
+                tls = null;
+            }
+
+            return handler;
         }
     }
 }

@@ -95,8 +95,13 @@ namespace PbiPreflight.Http
             try
             {
                 return await pipeline.ExecuteAsync(
-                    async attemptCancellation => await SendOnceAsync(method, path, json, token, read, attemptCancellation)
-                        .ConfigureAwait(false),
+                    async attemptCancellation => await SendOnceAsync(
+                        method,
+                        path,
+                        json,
+                        token,
+                        read,
+                        attemptCancellation).ConfigureAwait(false),
                     cancellation).ConfigureAwait(false);
             }
             catch (Exception error) when (IsTransportFailure(error) && !cancellation.IsCancellationRequested)
@@ -138,8 +143,9 @@ namespace PbiPreflight.Http
                 ContentType = response.Content?.Headers.ContentType?.ToString(),
             };
 
-            var streams = read != null && answer.IsSuccess && response.Content != null &&
-                (answer.ContentType is null || answer.ContentType.IndexOf("json", StringComparison.OrdinalIgnoreCase) >= 0);
+            var saysJson = answer.ContentType is null ||
+                answer.ContentType.IndexOf("json", StringComparison.OrdinalIgnoreCase) >= 0;
+            var streams = read != null && answer.IsSuccess && response.Content != null && saysJson;
             if (streams)
             {
                 using var stream = await response.Content!.ReadAsStreamAsync().ConfigureAwait(false);

@@ -131,7 +131,8 @@ namespace PbiPreflight.Identity
                 // Only the request's own time limit can have fired here.
                 return new TokenOutcome
                 {
-                    Failure = new TimeoutException(Messages.Format(Messages.TokenTimedOut, options.RequestTimeout.TotalSeconds)),
+                    Failure = new TimeoutException(
+                        Messages.Format(Messages.TokenTimedOut, options.RequestTimeout.TotalSeconds)),
                 };
             }
             catch (Exception error) when (!cancellation.IsCancellationRequested && !(error is OutOfMemoryException))

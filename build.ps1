@@ -134,8 +134,28 @@ function Invoke-PesterTests {
     return Get-Content -Raw $summaryPath | ConvertFrom-Json
 }
 
+function Install-TestTool {
+    # The proxy tests need a real forward proxy. CI runs as root on Debian, where it can be installed; elsewhere
+    # those tests say they were skipped and name the package.
+    if (Get-Command tinyproxy -ErrorAction Ignore) {
+        return
+    }
+
+    $isRootOnDebian = $IsLinux -and (Test-Path /etc/debian_version) -and ((& id -u) -eq '0')
+    if (-not $isRootOnDebian) {
+        Write-Host 'tinyproxy is not installed and cannot be installed here; the proxy tests will be skipped.'
+        return
+    }
+
+    Write-Host 'Installing tinyproxy (Debian package) for the proxy tests...'
+    $env:DEBIAN_FRONTEND = 'noninteractive'
+    & apt-get update -qq | Out-Host
+    & apt-get install -y -qq tinyproxy | Out-Host
+}
+
 function Invoke-Test {
     Invoke-Build
+    Install-TestTool
     New-Item -ItemType Directory -Force $resultsOut | Out-Null
     $pesterPath = Get-PesterPath
 

@@ -19,7 +19,13 @@ function Start-PbiEmulator {
         [Parameter(Mandatory)]
         [string] $Scenario,
 
-        [int] $TimeoutSec = 60
+        [int] $TimeoutSec = 60,
+
+        # More emulator options, such as '--cert-host', 'other.example'.
+        [string[]] $ExtraArguments = @(),
+
+        # Variables for the emulator process only, such as OPENSSL_CONF.
+        [hashtable] $Environment = @{}
     )
 
     if (-not (Test-Path $script:EmulatorPath)) {
@@ -35,9 +41,15 @@ function Start-PbiEmulator {
     $arguments = @(
         "`"$script:EmulatorPath`"", '--scenario', "`"$Scenario`"", '--port', '0',
         '--ca-dir', "`"$script:CaDirectory`"", '--parent-pid', $PID
-    )
-    $process = Start-Process -FilePath 'dotnet' -ArgumentList $arguments -PassThru -NoNewWindow `
-        -RedirectStandardOutput $stdout -RedirectStandardError $stderr
+    ) + $ExtraArguments
+    $saved = Set-ProcessEnvironment $Environment
+    try {
+        $process = Start-Process -FilePath 'dotnet' -ArgumentList $arguments -PassThru -NoNewWindow `
+            -RedirectStandardOutput $stdout -RedirectStandardError $stderr
+    }
+    finally {
+        Set-ProcessEnvironment $saved | Out-Null
+    }
 
     $deadline = [DateTime]::UtcNow.AddSeconds($TimeoutSec)
     $readyLine = $null
@@ -110,7 +122,10 @@ function Invoke-PbiChild {
     param(
         [Parameter(Mandatory)] $Emulator,
         [Parameter(Mandatory)] [string] $Script,
-        [switch] $UseCredential
+        [switch] $UseCredential,
+
+        # Variables for the child only; they win over the ones set here, SSL_CERT_FILE included.
+        [hashtable] $Environment = @{}
     )
 
     $work = Join-Path ([System.IO.Path]::GetTempPath()) ("pbi-child-" + [guid]::NewGuid().ToString('N'))
@@ -149,7 +164,6 @@ $Script
 "@
     Set-Content -Path $scriptPath -Value $wrapper -Encoding utf8
 
-    $saved = @{}
     $variables = @{
         SSL_CERT_FILE    = $Emulator.caCertificatePath
         PBI_TEST_TENANT  = $Emulator.tenantId
@@ -158,11 +172,11 @@ $Script
         PBI_TEST_URL     = $Emulator.url
         PBI_TEST_READY   = ($Emulator | Select-Object url, caCertificatePath, tenantId, clientId | ConvertTo-Json -Compress)
     }
-    foreach ($name in $variables.Keys) {
-        $saved[$name] = [Environment]::GetEnvironmentVariable($name)
-        [Environment]::SetEnvironmentVariable($name, $variables[$name])
+    foreach ($name in $Environment.Keys) {
+        $variables[$name] = $Environment[$name]
     }
 
+    $saved = Set-ProcessEnvironment $variables
     try {
         $console = & dotnet $script:PwshPath -NoProfile -NonInteractive -File $scriptPath 2>&1 | Out-String
         if (-not (Test-Path $resultPath)) {
@@ -175,11 +189,98 @@ $Script
         return $result
     }
     finally {
-        foreach ($name in $saved.Keys) {
-            [Environment]::SetEnvironmentVariable($name, $saved[$name])
-        }
-
+        Set-ProcessEnvironment $saved | Out-Null
         Remove-Item -Recurse -Force $work -ErrorAction Ignore
+    }
+}
+
+function Set-ProcessEnvironment {
+    # Sets variables for child processes started next, and returns the previous values to restore them.
+    param([hashtable] $Variables)
+
+    $previous = @{}
+    foreach ($name in $Variables.Keys) {
+        $previous[$name] = [Environment]::GetEnvironmentVariable($name)
+        [Environment]::SetEnvironmentVariable($name, $Variables[$name])
+    }
+
+    return $previous
+}
+
+function Get-FreeTcpPort {
+    $listener = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
+    $listener.Start()
+    try {
+        return $listener.LocalEndpoint.Port
+    }
+    finally {
+        $listener.Stop()
+    }
+}
+
+function Start-PbiProxy {
+    <#
+    .SYNOPSIS
+        Starts tinyproxy (Debian's package) on loopback, allowing CONNECT to the given port; returns its URL
+        and log, or $null when tinyproxy is not installed.
+    #>
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory)] [int] $AllowPort,
+        [string] $User,
+        [string] $Password
+    )
+
+    $tinyproxy = Get-Command tinyproxy -ErrorAction Ignore
+    if (-not $tinyproxy) {
+        return $null
+    }
+
+    $folder = Join-Path ([System.IO.Path]::GetTempPath()) ("pbi-proxy-" + [guid]::NewGuid().ToString('N'))
+    New-Item -ItemType Directory -Path $folder | Out-Null
+    $port = Get-FreeTcpPort
+    $log = Join-Path $folder 'tinyproxy.log'
+    $lines = @(
+        "Port $port", 'Listen 127.0.0.1', 'Timeout 60', 'Allow 127.0.0.1', "ConnectPort $AllowPort",
+        'LogLevel Connect', "LogFile `"$log`""
+    )
+    if ($User) {
+        $lines += "BasicAuth $User $Password"
+    }
+
+    $config = Join-Path $folder 'tinyproxy.conf'
+    Set-Content -Path $config -Value $lines
+    $process = Start-Process -FilePath $tinyproxy.Source -ArgumentList '-d', '-c', "`"$config`"" -PassThru `
+        -RedirectStandardOutput (Join-Path $folder 'stdout.txt') -RedirectStandardError (Join-Path $folder 'stderr.txt')
+
+    # Ready when the port accepts connections.
+    $deadline = [DateTime]::UtcNow.AddSeconds(10)
+    while ([DateTime]::UtcNow -lt $deadline) {
+        $client = [System.Net.Sockets.TcpClient]::new()
+        try {
+            $client.Connect('127.0.0.1', $port)
+            break
+        }
+        catch {
+            Start-Sleep -Milliseconds 50
+        }
+        finally {
+            $client.Dispose()
+        }
+    }
+
+    return [pscustomobject]@{ Url = "http://127.0.0.1:$port"; Log = $log; Process = $process; Folder = $folder }
+}
+
+function Stop-PbiProxy {
+    [CmdletBinding()]
+    param([Parameter(ValueFromPipeline)] $Proxy)
+
+    process {
+        if ($Proxy -and -not $Proxy.Process.HasExited) {
+            $Proxy.Process.Kill($true)
+            $Proxy.Process.WaitForExit(5000) | Out-Null
+        }
     }
 }
 
@@ -211,4 +312,4 @@ function Get-PbiCase {
 }
 
 Export-ModuleMember -Function Start-PbiEmulator, Stop-PbiEmulator, Get-PbiEmulatorRequest, Invoke-PbiChild,
-    New-PbiScenarioFile, Get-PbiCase
+    New-PbiScenarioFile, Get-PbiCase, Start-PbiProxy, Stop-PbiProxy

@@ -41,6 +41,15 @@ namespace PbiPreflight
 
         public const string InvalidResourceUri = "-ResourceUri must be an absolute address; got '{0}'.";
 
+        public const string InvalidProxy = "-Proxy must be an absolute http or https address such as http://proxy:8080; got '{0}'.";
+
+        public const string ProxyCredentialWithoutProxy =
+            "-ProxyCredential and -ProxyUseDefaultCredentials apply to -Proxy; the system's proxy takes its " +
+            "credentials from its own settings (for HTTPS_PROXY, in its URL).";
+
+        public const string ConflictingProxyCredentials =
+            "Give either -ProxyCredential or -ProxyUseDefaultCredentials, not both.";
+
         public const string InvalidTimeout = "-{0} must be at least 1 second; got {1}.";
 
         public const string InvalidSampleSize = "-SampleSize must be between 1 and 100; got {0}.";
@@ -60,6 +69,8 @@ namespace PbiPreflight
         public const string DebugResponse = "{0} {1} answered {2} in {3} ms (RequestId {4}).";
 
         public const string VerboseRetry = "{0} {1} answered {2}; retry {3} in {4:0.0} s.";
+
+        public const string VerboseTokenExpired = "{0} says the token has expired; asking for a new one and trying once more.";
 
         public const string VerboseScanStatus = "Scan {0} is {1}; asking again in {2:0.0} s.";
 

@@ -60,6 +60,9 @@ namespace PbiPreflight
         /// <summary>The wait between tries while <see cref="WaitForPropagation"/> runs.</summary>
         public TimeSpan PropagationRetryInterval { get; set; } = TimeSpan.FromSeconds(60);
 
+        /// <summary>A proxy for every request, MSAL's included; null uses the system's settings.</summary>
+        public System.Net.IWebProxy? Proxy { get; set; }
+
         /// <summary>How many workspaces the scan samples when none are given.</summary>
         public int SampleSize { get; set; } = 3;
 

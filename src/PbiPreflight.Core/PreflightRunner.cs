@@ -22,7 +22,7 @@ namespace PbiPreflight
             IPreflightReporter reporter,
             CancellationToken cancellation)
         {
-            using var transport = new HttpTransport();
+            using var transport = new HttpTransport(request.Proxy);
             await RunAsync(request, transport, reporter, TimeProvider.System, cancellation).ConfigureAwait(false);
         }
 

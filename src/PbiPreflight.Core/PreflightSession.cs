@@ -25,15 +25,21 @@ namespace PbiPreflight
             Tls = transport.Tls;
             Redactor = new SecretRedactor();
             Redactor.AddSecret(request.Connection.RevealSecret());
+            if (request.Proxy?.Credentials is System.Net.NetworkCredential proxyCredential)
+            {
+                Redactor.AddSecret(proxyCredential.Password);
+            }
             Reporter = new RedactingReporter(reporter, Redactor);
             Tokens = new TokenProvider(request.Connection, transport, Reporter, Redactor);
             var endpoints = request.Connection.Endpoints;
             var powerBiToken = new Func<CancellationToken, Task<string>>(Tokens.GetAccessTokenAsync);
-            PowerBi = Client(transport, new Uri(endpoints.ApiBaseUri, "v1.0/myorg/"), powerBiToken, retryDelay);
+            var renewPowerBi = new Action(Tokens.ForgetPowerBiToken);
+            PowerBi = Client(transport, new Uri(endpoints.ApiBaseUri, "v1.0/myorg/"), powerBiToken, renewPowerBi, retryDelay);
 
             // The Fabric admin API takes the Power BI token; Graph needs its own, asked for only when used.
-            Fabric = Client(transport, new Uri(endpoints.FabricBaseUri, "v1/admin/"), powerBiToken, retryDelay);
-            Graph = Client(transport, new Uri(endpoints.GraphBaseUri, "v1.0/"), GraphTokenAsync, retryDelay);
+            Fabric = Client(transport, new Uri(endpoints.FabricBaseUri, "v1/admin/"), powerBiToken, renewPowerBi, retryDelay);
+            var renewGraph = new Action(() => Tokens.Forget(endpoints.GraphScope));
+            Graph = Client(transport, new Uri(endpoints.GraphBaseUri, "v1.0/"), GraphTokenAsync, renewGraph, retryDelay);
         }
 
         public PreflightRequest Request { get; }
@@ -81,12 +87,14 @@ namespace PbiPreflight
             HttpTransport transport,
             Uri baseUri,
             Func<CancellationToken, Task<string>> token,
+            Action renewToken,
             TimeSpan? retryDelay)
         {
             return new RestApiClient(
                 transport.ApiClient,
                 baseUri,
                 token,
+                renewToken,
                 Reporter,
                 Connection.RequestTimeout,
                 TimeProvider,

@@ -1,4 +1,5 @@
 using System;
+using System.Net;
 using System.Linq;
 using System.Management.Automation;
 using System.Security;
@@ -75,6 +76,19 @@ namespace PbiPreflight.Commands
         [Parameter]
         public Uri? FabricBaseUri { get; set; }
 
+        /// <summary>A proxy for every request, instead of the system's settings.</summary>
+        [Parameter]
+        public Uri? Proxy { get; set; }
+
+        /// <summary>Credentials for <c>-Proxy</c>.</summary>
+        [Parameter]
+        [Credential]
+        public PSCredential? ProxyCredential { get; set; }
+
+        /// <summary>Sends the current user's credentials to <c>-Proxy</c> (Windows integrated authentication).</summary>
+        [Parameter]
+        public SwitchParameter ProxyUseDefaultCredentials { get; set; }
+
         /// <summary>How long one request may take, in seconds.</summary>
         [Parameter]
         [ValidateRange(1, 3600)]
@@ -125,7 +139,7 @@ namespace PbiPreflight.Commands
                     secret,
                     Endpoints(),
                     TimeSpan.FromSeconds(TimeoutSec));
-                var request = new PreflightRequest(connection, Checks);
+                var request = new PreflightRequest(connection, Checks) { Proxy = BuildProxy() };
                 Configure(request);
                 request.Validate();
                 return request;
@@ -156,6 +170,46 @@ namespace PbiPreflight.Commands
         {
             var userName = credential?.UserName ?? string.Empty;
             return userName.Substring(userName.LastIndexOf('\\') + 1);
+        }
+
+        private IWebProxy? BuildProxy()
+        {
+            if (Proxy is null)
+            {
+                if (ProxyCredential != null || ProxyUseDefaultCredentials.IsPresent)
+                {
+                    throw new PreflightArgumentException(
+                        "ProxyCredentialWithoutProxy",
+                        "ProxyCredential",
+                        Messages.ProxyCredentialWithoutProxy);
+                }
+
+                return null;
+            }
+
+            if (!Proxy.IsAbsoluteUri || (Proxy.Scheme != Uri.UriSchemeHttp && Proxy.Scheme != Uri.UriSchemeHttps))
+            {
+                throw new PreflightArgumentException(
+                    "InvalidProxy",
+                    "Proxy",
+                    Messages.Format(Messages.InvalidProxy, Proxy));
+            }
+
+            if (ProxyCredential != null && ProxyUseDefaultCredentials.IsPresent)
+            {
+                throw new PreflightArgumentException(
+                    "ConflictingProxyCredentials",
+                    "ProxyCredential",
+                    Messages.ConflictingProxyCredentials);
+            }
+
+            // Loopback is not bypassed: a proxy given on purpose carries every request.
+            return new WebProxy(Proxy, BypassOnLocal: false)
+            {
+                Credentials = ProxyUseDefaultCredentials.IsPresent
+                    ? CredentialCache.DefaultCredentials
+                    : ProxyCredential?.GetNetworkCredential(),
+            };
         }
 
         private CloudEndpoints Endpoints()

@@ -34,6 +34,7 @@ namespace PbiPreflight.Http
         private readonly HttpClient httpClient;
         private readonly Uri apiBase;
         private readonly Func<CancellationToken, Task<string>> accessToken;
+        private readonly Action renewToken;
         private readonly IPreflightReporter reporter;
         private readonly ResiliencePipeline<ApiResponse> idempotentPipeline;
         private readonly ResiliencePipeline<ApiResponse> startingPipeline;
@@ -42,6 +43,7 @@ namespace PbiPreflight.Http
             HttpClient httpClient,
             Uri apiBase,
             Func<CancellationToken, Task<string>> accessToken,
+            Action renewToken,
             IPreflightReporter reporter,
             TimeSpan requestTimeout,
             TimeProvider timeProvider,
@@ -50,6 +52,7 @@ namespace PbiPreflight.Http
             this.httpClient = httpClient;
             this.apiBase = apiBase;
             this.accessToken = accessToken;
+            this.renewToken = renewToken;
             this.reporter = reporter;
 
             var delay = retryDelay ?? TimeSpan.FromMilliseconds(500);
@@ -90,8 +93,28 @@ namespace PbiPreflight.Http
             CancellationToken cancellation,
             Func<Stream, CancellationToken, Task<object?>>? read = null)
         {
-            var token = await accessToken(cancellation).ConfigureAwait(false);
             reporter.Verbose(Messages.Format(Messages.VerboseRequest, method.Method, path));
+            var answer = await SendWithTokenAsync(method, path, json, pipeline, read, cancellation).ConfigureAwait(false);
+            if (!SaysTokenExpired(answer))
+            {
+                return answer;
+            }
+
+            // A long scan can outlive its token: one fresh token and one more try, never a loop.
+            reporter.Verbose(Messages.Format(Messages.VerboseTokenExpired, answer.Operation));
+            renewToken();
+            return await SendWithTokenAsync(method, path, json, pipeline, read, cancellation).ConfigureAwait(false);
+        }
+
+        private async Task<ApiResponse> SendWithTokenAsync(
+            HttpMethod method,
+            string path,
+            string? json,
+            ResiliencePipeline<ApiResponse> pipeline,
+            Func<Stream, CancellationToken, Task<object?>>? read,
+            CancellationToken cancellation)
+        {
+            var token = await accessToken(cancellation).ConfigureAwait(false);
             try
             {
                 return await pipeline.ExecuteAsync(
@@ -108,6 +131,28 @@ namespace PbiPreflight.Http
             {
                 return new ApiResponse(method, path) { TransportFailure = error };
             }
+        }
+
+        /// <summary>Power BI's <c>TokenExpired</c> (401 or 403), or the Fabric API's.</summary>
+        private static bool SaysTokenExpired(ApiResponse answer)
+        {
+            if (answer.Status != 401 && answer.Status != 403)
+            {
+                return false;
+            }
+
+            using var document = answer.TryParseJson(out _);
+            if (document is null)
+            {
+                return false;
+            }
+
+            var root = document.RootElement;
+            var code = JsonText.String(root, "errorCode") ??
+                (root.ValueKind == System.Text.Json.JsonValueKind.Object && root.TryGetProperty("error", out var error)
+                    ? JsonText.String(error, "code")
+                    : null);
+            return string.Equals(code, "TokenExpired", StringComparison.OrdinalIgnoreCase);
         }
 
         private async Task<ApiResponse> SendOnceAsync(

@@ -82,7 +82,13 @@ namespace PbiPreflight.Identity
         /// </summary>
         public void ForgetPowerBiToken()
         {
-            tokens.TryRemove(options.Endpoints.DefaultScope, out _);
+            Forget(options.Endpoints.DefaultScope);
+        }
+
+        /// <summary>Forgets the token for a scope, so the next call asks Entra ID again.</summary>
+        public void Forget(string scope)
+        {
+            tokens.TryRemove(scope, out _);
         }
 
         /// <summary>The Power BI token itself, for the Power BI client; throws when there is none.</summary>

@@ -65,18 +65,29 @@ public sealed class CertificateAuthority : IDisposable
 
     /// <summary>
     /// Issues a server certificate for localhost, 127.0.0.1 and ::1, with an exportable private key
-    /// that Kestrel can use.
+    /// that Kestrel can use. With <paramref name="onlyHost"/> the certificate names that DNS name and
+    /// nothing else, so a client connecting to 127.0.0.1 sees a trusted chain with the wrong name.
     /// </summary>
-    public X509Certificate2 IssueServerCertificate()
+    public X509Certificate2 IssueServerCertificate(string? onlyHost = null)
     {
         using var key = RSA.Create(2048);
+        var subject = new X500DistinguishedNameBuilder();
+        subject.AddCommonName(onlyHost ?? "localhost");
         var request = new CertificateRequest(
-            "CN=localhost", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+            subject.Build(), key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
 
         var names = new SubjectAlternativeNameBuilder();
-        names.AddDnsName("localhost");
-        names.AddIpAddress(IPAddress.Loopback);
-        names.AddIpAddress(IPAddress.IPv6Loopback);
+        if (onlyHost is null)
+        {
+            names.AddDnsName("localhost");
+            names.AddIpAddress(IPAddress.Loopback);
+            names.AddIpAddress(IPAddress.IPv6Loopback);
+        }
+        else
+        {
+            names.AddDnsName(onlyHost);
+        }
+
         request.CertificateExtensions.Add(names.Build());
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
         request.CertificateExtensions.Add(new X509KeyUsageExtension(

@@ -1,16 +1,19 @@
 using System.Globalization;
+using System.Security.Authentication;
 
 namespace PbiPreflight.Emulator;
 
 /// <summary>
 /// The command line of the emulator:
-/// <c>--scenario &lt;name or path&gt; [--port &lt;n&gt;] [--ca-dir &lt;dir&gt;] [--parent-pid &lt;pid&gt;]</c>.
+/// <c>--scenario &lt;name or path&gt; [--port &lt;n&gt;] [--ca-dir &lt;dir&gt;] [--parent-pid &lt;pid&gt;]
+/// [--tls-max &lt;version&gt;] [--cert-host &lt;dns name&gt;]</c>.
 /// </summary>
 public sealed class EmulatorOptions
 {
     /// <summary>The text printed on standard error when the command line cannot be used.</summary>
     public const string Usage =
-        "usage: PbiPreflight.Emulator --scenario <name or path> [--port <n>] [--ca-dir <dir>] [--parent-pid <pid>]";
+        "usage: PbiPreflight.Emulator --scenario <name or path> [--port <n>] [--ca-dir <dir>] [--parent-pid <pid>]"
+        + " [--tls-max 1.0|1.1|1.2|1.3] [--cert-host <dns name>]";
 
     /// <summary>A shipped scenario name (file in Scenarios/) or a path to a scenario file.</summary>
     public required string Scenario { get; init; }
@@ -27,6 +30,17 @@ public sealed class EmulatorOptions
     public int? ParentProcessId { get; init; }
 
     /// <summary>
+    /// The TLS versions the server offers when <c>--tls-max</c> caps them; null leaves the choice to the
+    /// system (TLS 1.2 and 1.3).
+    /// </summary>
+    public SslProtocols? TlsMax { get; init; }
+
+    /// <summary>
+    /// The only DNS name the server certificate names, for a hostname-mismatch test; null for the usual names.
+    /// </summary>
+    public string? CertificateHost { get; init; }
+
+    /// <summary>
     /// Reads the command line. Returns null and sets <paramref name="error"/> when it is unusable.
     /// </summary>
     public static EmulatorOptions? Parse(IReadOnlyList<string> args, out string? error)
@@ -35,6 +49,8 @@ public sealed class EmulatorOptions
         var port = 0;
         string? caDirectory = null;
         int? parentProcessId = null;
+        SslProtocols? tlsMax = null;
+        string? certificateHost = null;
 
         for (var i = 0; i < args.Count; i++)
         {
@@ -88,6 +104,26 @@ public sealed class EmulatorOptions
                     parentProcessId = pid;
                     break;
 
+                case "--tls-max":
+                    tlsMax = ProtocolsUpTo(value);
+                    if (tlsMax is null)
+                    {
+                        error = $"--tls-max must be 1.0, 1.1, 1.2 or 1.3, not '{value}'";
+                        return null;
+                    }
+
+                    break;
+
+                case "--cert-host":
+                    if (Uri.CheckHostName(value) != UriHostNameType.Dns)
+                    {
+                        error = $"--cert-host must be a DNS name, not '{value}'";
+                        return null;
+                    }
+
+                    certificateHost = value;
+                    break;
+
                 default:
                     error = $"unknown option '{name}'";
                     return null;
@@ -107,6 +143,24 @@ public sealed class EmulatorOptions
             Port = port,
             CaDirectory = caDirectory,
             ParentProcessId = parentProcessId,
+            TlsMax = tlsMax,
+            CertificateHost = certificateHost,
         };
+    }
+
+    private static SslProtocols? ProtocolsUpTo(string version)
+    {
+        // TLS 1.0 and 1.1 are obsolete, which is the point: a "TLS too old" test needs a server that
+        // offers nothing newer. Only this option reaches them.
+#pragma warning disable SYSLIB0039
+        return version switch
+        {
+            "1.0" => SslProtocols.Tls,
+            "1.1" => SslProtocols.Tls | SslProtocols.Tls11,
+            "1.2" => SslProtocols.Tls12,
+            "1.3" => SslProtocols.Tls12 | SslProtocols.Tls13,
+            _ => null,
+        };
+#pragma warning restore SYSLIB0039
     }
 }

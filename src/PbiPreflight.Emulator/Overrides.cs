@@ -85,21 +85,7 @@ public sealed class Overrides
         var status = definition.Status ?? StatusCodes.Status200OK;
         response.StatusCode = status;
 
-        var contentTypeGiven = false;
-        foreach (var (name, value) in definition.Headers)
-        {
-            if (name.Equals("Content-Type", StringComparison.OrdinalIgnoreCase))
-            {
-                // A null Content-Type is an explicit "send none".
-                contentTypeGiven = true;
-            }
-
-            if (value is not null && !FramingHeaders.Contains(name))
-            {
-                response.Headers[name] = value.ToString();
-            }
-        }
-
+        var contentTypeGiven = ApplyHeaders(response, definition.Headers);
         var (body, isJson) = BodyOf(definition.Body);
         if (!contentTypeGiven && isJson)
         {
@@ -117,7 +103,41 @@ public sealed class Overrides
         await response.Body.WriteAsync(body, context.RequestAborted);
     }
 
-    private static (byte[] Body, bool IsJson) BodyOf(JsonNode? body)
+    /// <summary>
+    /// Sets the scenario's headers on <paramref name="response"/>, dropping framing headers; a null value
+    /// removes the header. Returns true when the headers say something about Content-Type.
+    /// </summary>
+    internal static bool ApplyHeaders(HttpResponse response, Dictionary<string, JsonNode?> headers)
+    {
+        var contentTypeGiven = false;
+        foreach (var (name, value) in headers)
+        {
+            if (name.Equals("Content-Type", StringComparison.OrdinalIgnoreCase))
+            {
+                // A null Content-Type is an explicit "send none".
+                contentTypeGiven = true;
+            }
+
+            if (FramingHeaders.Contains(name))
+            {
+                continue;
+            }
+
+            if (value is null)
+            {
+                response.Headers.Remove(name);
+            }
+            else
+            {
+                response.Headers[name] = value.ToString();
+            }
+        }
+
+        return contentTypeGiven;
+    }
+
+    /// <summary>The bytes of a scenario body, and whether they are JSON.</summary>
+    internal static (byte[] Body, bool IsJson) BodyOf(JsonNode? body)
     {
         if (body is null)
         {

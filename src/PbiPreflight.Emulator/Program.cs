@@ -1,10 +1,12 @@
 using System.Net;
+using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 
 namespace PbiPreflight.Emulator;
 
@@ -71,7 +73,7 @@ public static class Program
     private static async Task<int> RunAsync(
         EmulatorOptions options, LoadedScenario scenario, CertificateAuthority authority, DateTime? parentStart)
     {
-        using var serverCertificate = authority.IssueServerCertificate();
+        using var serverCertificate = authority.IssueServerCertificate(options.CertificateHost);
         await using var app = Build(options, scenario, serverCertificate);
 
         try
@@ -128,7 +130,23 @@ public static class Program
         {
             // Overrides promise to send their headers and nothing else.
             kestrel.AddServerHeader = false;
-            kestrel.Listen(IPAddress.Loopback, options.Port, listen => listen.UseHttps(certificate));
+            kestrel.Listen(IPAddress.Loopback, options.Port, listen =>
+            {
+                listen.UseHttps(https =>
+                {
+                    https.ServerCertificate = certificate;
+                    if (options.TlsMax is { } protocols)
+                    {
+                        https.SslProtocols = protocols;
+                    }
+                });
+
+                // HTTP/2 forbids TLS below 1.2, so an old-TLS server speaks HTTP/1.1 only.
+                if (options.TlsMax is { } legacy && !legacy.HasFlag(SslProtocols.Tls12))
+                {
+                    listen.Protocols = HttpProtocols.Http1;
+                }
+            });
         });
 
         var clock = TimeProvider.System;
@@ -142,9 +160,11 @@ public static class Program
 
         var requestLog = new RequestLog(clock);
         var latency = new Latency(scenario.Model.LatencyMs);
+        var faults = new Faults(scenario.Model.Faults, clock, app.Lifetime.ApplicationStopping);
         var overrides = new Overrides(scenario.Model.Overrides);
         app.Use(requestLog.InvokeAsync);
         app.Use(latency.InvokeAsync);
+        app.Use(faults.InvokeAsync);
         app.Use(overrides.InvokeAsync);
         app.Use(AddPowerBiRequestId);
         app.UseRouting();

@@ -53,6 +53,9 @@ public sealed class Scenario
     /// <summary>How scans end.</summary>
     public ScanBehaviour Scan { get; set; } = new();
 
+    /// <summary>Injected faults, checked in order, before overrides.</summary>
+    public List<FaultDefinition> Faults { get; set; } = [];
+
     /// <summary>Raw responses served instead of the model's answer, checked in order.</summary>
     public List<ResponseOverride> Overrides { get; set; } = [];
 }
@@ -437,5 +440,52 @@ public sealed class ResponseOverride
     public JsonNode? Body { get; set; }
 
     /// <summary>How many times to answer before falling through; null means always.</summary>
+    public int? Times { get; set; }
+}
+
+/// <summary>
+/// A fault injected on one route: a sequence of statuses, delays, a reset connection, a stalled, HTML or
+/// huge body. The Nth matching request takes the Nth entry of <see cref="Statuses"/> and
+/// <see cref="RetryAfter"/>; the README describes how the fields combine.
+/// </summary>
+public sealed class FaultDefinition
+{
+    /// <summary>HTTP method to match (case-insensitive); null matches any.</summary>
+    public string? Method { get; set; }
+
+    /// <summary>Regular expression searched in path + query (raw as sent, and URL-decoded).</summary>
+    public string Path { get; set; } = "";
+
+    /// <summary>Status per matching request; 0 means the model answers. Null means a single 200.</summary>
+    public List<int>? Statuses { get; set; }
+
+    /// <summary>What follows the last status: null repeats it, <c>model</c> lets the request fall through.</summary>
+    public string? Then { get; set; }
+
+    /// <summary>Retry-After per matching request: seconds, an HTTP date, or <c>+Ns</c> for a date N s ahead.</summary>
+    public List<JsonNode?>? RetryAfter { get; set; }
+
+    /// <summary>Delay before answering, in milliseconds, for every request the fault takes.</summary>
+    public int LatencyMs { get; set; }
+
+    /// <summary>True to abort the connection instead of answering.</summary>
+    public bool Reset { get; set; }
+
+    /// <summary>Send the headers and this many bytes of the body, then send nothing more.</summary>
+    public int? StallAfterBytes { get; set; }
+
+    /// <summary>True to answer with a sign-in-like HTML page.</summary>
+    public bool HtmlBody { get; set; }
+
+    /// <summary>Size of a generated, streamed, valid JSON body in megabytes.</summary>
+    public int? HugeBodyMegabytes { get; set; }
+
+    /// <summary>A string is sent as is; any other JSON value is serialized; null means a default body.</summary>
+    public JsonNode? Body { get; set; }
+
+    /// <summary>Headers to add, as for overrides.</summary>
+    public Dictionary<string, JsonNode?> Headers { get; set; } = [];
+
+    /// <summary>How many matching requests the fault takes before falling through; null means all.</summary>
     public int? Times { get; set; }
 }

@@ -19,6 +19,9 @@ public sealed class ScenarioException(string message, Exception? inner = null) :
 /// </summary>
 public static class ScenarioLoader
 {
+    // A bound that catches a typo (a size in bytes, say) before it fills someone's disk.
+    private const int MaxHugeBodyMegabytes = 100_000;
+
     private static readonly JsonDocumentOptions DocumentOptions = new()
     {
         CommentHandling = JsonCommentHandling.Skip,
@@ -247,9 +250,73 @@ public static class ScenarioLoader
             }
         }
 
+        for (var i = 0; i < model.Faults.Count; i++)
+        {
+            problems.AddRange(FaultProblems(model.Faults[i], $"faults[{i}]"));
+        }
+
         if (problems.Count > 0)
         {
             throw new ScenarioException($"Scenario '{path}' is not consistent: {string.Join("; ", problems)}.");
+        }
+    }
+
+    private static IEnumerable<string> FaultProblems(FaultDefinition fault, string name)
+    {
+        if (RegexProblem(fault.Path) is { } regexProblem)
+        {
+            yield return $"{name}.path is not a valid regular expression: {regexProblem}";
+        }
+
+        if (fault.Statuses is { } statuses && statuses.Any(s => s != 0 && s is < 100 or > 599))
+        {
+            yield return $"{name}.statuses must be HTTP status codes or 0 (the model answers)";
+        }
+
+        if (fault.Then is { } then && !then.Equals(FaultThen.Model, StringComparison.Ordinal))
+        {
+            yield return $"{name}.then must be \"{FaultThen.Model}\" or left out (the last status repeats)";
+        }
+
+        foreach (var value in fault.RetryAfter ?? [])
+        {
+            var text = value?.ToString();
+            if (text is not null && text.Length > 0 && !Faults.IsRetryAfter(text))
+            {
+                yield return $"{name}.retryAfter '{text}' is neither seconds, an HTTP date nor \"+<n>s\"";
+            }
+        }
+
+        if (fault.LatencyMs < 0 || fault.StallAfterBytes < 0 || fault.Times < 0)
+        {
+            yield return $"{name}: latencyMs, stallAfterBytes and times must be >= 0";
+        }
+
+        if (fault.HugeBodyMegabytes is < 1 or > MaxHugeBodyMegabytes)
+        {
+            yield return $"{name}.hugeBodyMegabytes must be between 1 and {MaxHugeBodyMegabytes}";
+        }
+
+        // Each of these decides the body; two of them would leave a reader guessing which one is sent.
+        var bodies = (fault.Body is null ? 0 : 1) + (fault.HtmlBody ? 1 : 0)
+            + (fault.HugeBodyMegabytes is null ? 0 : 1);
+        if (bodies > 1 || (fault.Reset && (bodies > 0 || fault.StallAfterBytes is not null)))
+        {
+            yield return $"{name}: give at most one of body, htmlBody and hugeBodyMegabytes, and none of them "
+                + "(nor stallAfterBytes) with reset";
+        }
+    }
+
+    private static string? RegexProblem(string pattern)
+    {
+        try
+        {
+            _ = new Regex(pattern);
+            return null;
+        }
+        catch (ArgumentException exception)
+        {
+            return exception.Message;
         }
     }
 }

@@ -114,7 +114,7 @@ public sealed partial class Faults
         var status = At(definition.Statuses, position, StatusCodes.Status200OK);
         if (status == 0)
         {
-            // Position 0 is the model's turn, whatever else the fault would do.
+            // A status of 0 gives this position to the model, whatever else the fault would do.
             await next(context);
             return;
         }
@@ -130,7 +130,7 @@ public sealed partial class Faults
         var ownBody = definition.Body is not null || definition.HtmlBody || definition.HugeBodyMegabytes is not null;
         if (!ownBody && status is >= 200 and < 300)
         {
-            await AnswerFromModelAsync(context, next, definition, retryAfter);
+            await AnswerFromModelAsync(context, next, definition);
             return;
         }
 
@@ -167,18 +167,12 @@ public sealed partial class Faults
         await SendAsync(context, body, definition.StallAfterBytes, announceLength: true);
     }
 
-    private async Task AnswerFromModelAsync(
-        HttpContext context, RequestDelegate next, FaultDefinition definition, string? retryAfter)
+    private async Task AnswerFromModelAsync(HttpContext context, RequestDelegate next, FaultDefinition definition)
     {
         // The model sets its own headers; the fault's are laid over them just before they go out,
         // so a fault can, say, take away the model's Content-Type.
         context.Response.OnStarting(() =>
         {
-            if (retryAfter is not null)
-            {
-                context.Response.Headers.RetryAfter = retryAfter;
-            }
-
             Overrides.ApplyHeaders(context.Response, definition.Headers);
             return Task.CompletedTask;
         });

@@ -35,6 +35,25 @@ namespace PbiPreflight.Tests
         }
 
         [Fact]
+        public void NonAsciiNamesAreEscapedInTheFilterAndReadBackFromTheListing()
+        {
+            var filter = Filter(request => request.WorkspaceNames = new[] { "Продажи*" });
+            var body = "{\"value\":[{\"id\":\"3d9b93c6-0000-0000-0000-000000000001\",\"name\":\"Продажи 販売 ✓\"}]}";
+            var response = new Http.ApiResponse(System.Net.Http.HttpMethod.Get, "groups")
+            {
+                Status = 200,
+                ContentType = "application/json; charset=utf-8",
+                Body = System.Text.Encoding.UTF8.GetBytes(body),
+            };
+
+            var listing = WorkspaceListing.Read(response, 100, filter);
+
+            Assert.DoesNotContain("Продажи", filter.PublicListingPath(100));
+            Assert.Contains("startswith(name,'Продажи')", Uri.UnescapeDataString(filter.PublicListingPath(100)));
+            Assert.Equal("Продажи 販売 ✓", Assert.Single(listing.Workspaces).Name);
+        }
+
+        [Fact]
         public void IdsAndPersonalWorkspacesNarrowTheAdminListing()
         {
             var id = Guid.NewGuid();

@@ -41,7 +41,8 @@ namespace PbiPreflight
 
         public const string InvalidResourceUri = "-ResourceUri must be an absolute address; got '{0}'.";
 
-        public const string InvalidProxy = "-Proxy must be an absolute http or https address such as http://proxy:8080; got '{0}'.";
+        public const string InvalidProxy =
+            "-Proxy must be an absolute http or https address such as http://proxy:8080; got '{0}'.";
 
         public const string ProxyCredentialWithoutProxy =
             "-ProxyCredential and -ProxyUseDefaultCredentials apply to -Proxy; the system's proxy takes its " +
@@ -70,7 +71,8 @@ namespace PbiPreflight
 
         public const string VerboseRetry = "{0} {1} answered {2}; retry {3} in {4:0.0} s.";
 
-        public const string VerboseTokenExpired = "{0} says the token has expired; asking for a new one and trying once more.";
+        public const string VerboseTokenExpired =
+            "{0} says the token has expired; asking for a new one and trying once more.";
 
         public const string VerboseScanStatus = "Scan {0} is {1}; asking again in {2:0.0} s.";
 

@@ -34,12 +34,15 @@ namespace PbiPreflight
             var endpoints = request.Connection.Endpoints;
             var powerBiToken = new Func<CancellationToken, Task<string>>(Tokens.GetAccessTokenAsync);
             var renewPowerBi = new Action(Tokens.ForgetPowerBiToken);
-            PowerBi = Client(transport, new Uri(endpoints.ApiBaseUri, "v1.0/myorg/"), powerBiToken, renewPowerBi, retryDelay);
+            PowerBi = Client(transport, new Uri(endpoints.ApiBaseUri, "v1.0/myorg/"), powerBiToken, renewPowerBi,
+                retryDelay);
 
             // The Fabric admin API takes the Power BI token; Graph needs its own, asked for only when used.
-            Fabric = Client(transport, new Uri(endpoints.FabricBaseUri, "v1/admin/"), powerBiToken, renewPowerBi, retryDelay);
+            Fabric = Client(transport, new Uri(endpoints.FabricBaseUri, "v1/admin/"), powerBiToken, renewPowerBi,
+                retryDelay);
             var renewGraph = new Action(() => Tokens.Forget(endpoints.GraphScope));
-            Graph = Client(transport, new Uri(endpoints.GraphBaseUri, "v1.0/"), GraphTokenAsync, renewGraph, retryDelay);
+            Graph = Client(transport, new Uri(endpoints.GraphBaseUri, "v1.0/"), GraphTokenAsync, renewGraph,
+                retryDelay);
         }
 
         public PreflightRequest Request { get; }

@@ -85,7 +85,7 @@ namespace PbiPreflight.Commands
         [Credential]
         public PSCredential? ProxyCredential { get; set; }
 
-        /// <summary>Sends the current user's credentials to <c>-Proxy</c> (Windows integrated authentication).</summary>
+        /// <summary>Sends the current user's credentials to <c>-Proxy</c> (integrated authentication).</summary>
         [Parameter]
         public SwitchParameter ProxyUseDefaultCredentials { get; set; }
 

@@ -20,7 +20,7 @@ namespace PbiPreflight.Http
         {
         }
 
-        /// <summary>Creates the pool with an explicit proxy, or the system's when <paramref name="proxy"/> is null.</summary>
+        /// <summary>Creates the pool with an explicit proxy; null uses the system's settings.</summary>
         public HttpTransport(IWebProxy? proxy)
             : this(CreateDefaultHandler(proxy, out var tls), tls)
         {

@@ -88,6 +88,9 @@ namespace PbiPreflight
                     Messages.Format(Messages.TooManyWorkspaceIds, WorkspaceIds.Count));
             }
 
+            // Builds the filter once to reject a malformed name pattern before any network call.
+            _ = new Checks.WorkspaceFilter(this);
+
             if (ScanTimeout < TimeSpan.FromSeconds(1))
             {
                 throw new PreflightArgumentException(

@@ -83,7 +83,7 @@ namespace PbiPreflight
         private async Task<string> GraphTokenAsync(CancellationToken cancellation)
         {
             var outcome = await GraphTokenOutcomeAsync(cancellation).ConfigureAwait(false);
-            return outcome.AccessToken ?? throw new InvalidOperationException("No Graph token was acquired.");
+            return outcome.AccessToken ?? throw new TokenUnavailableException(TokenProvider.Describe(outcome));
         }
 
         private RestApiClient Client(
@@ -129,7 +129,7 @@ namespace PbiPreflight
 
             public void Progress(string status, int percent) => inner.Progress(redactor.Redact(status), percent);
 
-            public void Result(CheckResult result) => inner.Result(result);
+            public void Result(CheckResult result) => inner.Result(redactor.Redact(result));
         }
     }
 }

@@ -43,6 +43,37 @@ namespace PbiPreflight
             }
         }
 
+        /// <summary>
+        /// The result with every text field and detail redacted, whatever a check copied into it: a service may
+        /// echo a secret in any field it returns.
+        /// </summary>
+        internal CheckResult Redact(CheckResult result)
+        {
+            result.Message = Redact(result.Message);
+            result.Remediation = Redact(result.Remediation);
+            result.ErrorCode = result.ErrorCode is null ? null : Redact(result.ErrorCode);
+            result.Response = result.Response is null ? null : Redact(result.Response);
+            foreach (var key in new List<string>(result.Details.Keys))
+            {
+                result.Details[key] = RedactValue(result.Details[key]);
+            }
+
+            return result;
+        }
+
+        private object? RedactValue(object? value)
+        {
+            switch (value)
+            {
+                case string text:
+                    return Redact(text);
+                case IEnumerable<string> texts:
+                    return new List<string>(System.Linq.Enumerable.Select(texts, Redact));
+                default:
+                    return value;
+            }
+        }
+
         /// <summary>The text with every secret replaced by <see cref="Mask"/>.</summary>
         public string Redact(string text)
         {

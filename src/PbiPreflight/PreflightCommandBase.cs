@@ -192,7 +192,7 @@ namespace PbiPreflight.Commands
                 throw new PreflightArgumentException(
                     "InvalidProxy",
                     "Proxy",
-                    Messages.Format(Messages.InvalidProxy, Proxy));
+                    Messages.Format(Messages.InvalidProxy, WithoutUserInfo(Proxy)));
             }
 
             if (ProxyCredential != null && ProxyUseDefaultCredentials.IsPresent)
@@ -210,6 +210,14 @@ namespace PbiPreflight.Commands
                     ? CredentialCache.DefaultCredentials
                     : ProxyCredential?.GetNetworkCredential(),
             };
+        }
+
+        // A proxy address may carry a user and password; a message shows neither.
+        private static string WithoutUserInfo(Uri uri)
+        {
+            return uri.IsAbsoluteUri
+                ? uri.GetComponents(UriComponents.AbsoluteUri & ~UriComponents.UserInfo, UriFormat.UriEscaped)
+                : "(a relative address)";
         }
 
         private CloudEndpoints Endpoints()
@@ -261,9 +269,20 @@ namespace PbiPreflight.Commands
 
             var run = Task.Run(() => PreflightRunner.RunAsync(request, reporter, stopping.Token));
             run.ContinueWith(_ => reporter.Complete(), TaskScheduler.Default);
-            foreach (var item in reporter.Drain())
+            try
             {
-                Write(item, progress);
+                foreach (var item in reporter.Drain())
+                {
+                    Write(item, progress);
+                }
+            }
+            catch
+            {
+                // The pipeline stopped taking output (Select-Object -First, Ctrl+C, -ErrorAction Stop): end the
+                // engine's calls too, so nothing goes on spending the tenant's quota in the background.
+                stopping.Cancel();
+                WaitQuietly(run);
+                throw;
             }
 
             progress.RecordType = ProgressRecordType.Completed;
@@ -282,6 +301,18 @@ namespace PbiPreflight.Commands
                 // the next tenant.
                 var tenant = request.Connection.TenantId;
                 WriteError(new ErrorRecord(unexpected, "PreflightEngineFault", ErrorCategory.NotSpecified, tenant));
+            }
+        }
+
+        private static void WaitQuietly(Task run)
+        {
+            try
+            {
+                run.Wait(TimeSpan.FromSeconds(5));
+            }
+            catch (AggregateException)
+            {
+                // Cancellation or a fault: either way the engine has ended, which is all that is needed here.
             }
         }
 

@@ -54,6 +54,37 @@ namespace PbiPreflight.Tests
         }
 
         [Fact]
+        public void MixedPatternsAreAllMatchedLocallyWhenOneMustBe()
+        {
+            var filter = Filter(request => request.WorkspaceNames = new[] { "Sales*", "Fin?nce" });
+
+            Assert.True(filter.FiltersLocally);
+            Assert.True(filter.MatchesLocally("Sales EMEA"));
+            Assert.True(filter.MatchesLocally("Finance"));
+            Assert.False(filter.MatchesLocally("Marketing"));
+        }
+
+        [Fact]
+        public void BacktickMakesAWildcardCharacterLiteral()
+        {
+            var filter = Filter(request => request.WorkspaceNames = new[] { "Sales`*" });
+
+            Assert.False(filter.FiltersLocally);
+            Assert.Contains("name eq 'Sales*'", Uri.UnescapeDataString(filter.AdminListingPath(100)));
+        }
+
+        [Theory]
+        [InlineData("[abc")]
+        [InlineData("[z-a]*")]
+        public void MalformedPatternsAreParameterErrors(string pattern)
+        {
+            var request = EngineHarness.Request(PreflightChecks.WorkspacePermission);
+            request.WorkspaceNames = new[] { pattern };
+
+            Assert.Equal("InvalidWorkspaceName", Assert.Throws<PreflightArgumentException>(request.Validate).ErrorId);
+        }
+
+        [Fact]
         public void IdsAndPersonalWorkspacesNarrowTheAdminListing()
         {
             var id = Guid.NewGuid();

@@ -259,7 +259,8 @@ namespace PbiPreflight.Checks
         private static string? GraphErrorCode(ApiResponse response)
         {
             using var document = response.TryParseJson(out _);
-            if (document is null || !document.RootElement.TryGetProperty("error", out var error))
+            if (document is null || document.RootElement.ValueKind != JsonValueKind.Object ||
+                !document.RootElement.TryGetProperty("error", out var error))
             {
                 return null;
             }

@@ -12,8 +12,9 @@ namespace PbiPreflight.Checks
     /// </summary>
     internal sealed class WorkspaceFilter
     {
-        private readonly List<Regex> localPatterns = new List<Regex>();
+        private readonly List<Regex> patterns = new List<Regex>();
 
+        /// <summary>Reads the filters; throws <see cref="PreflightArgumentException"/> for a malformed pattern.</summary>
         public WorkspaceFilter(PreflightRequest request)
         {
             var terms = new List<string>();
@@ -25,10 +26,12 @@ namespace PbiPreflight.Checks
             var nameTerms = new List<string>();
             foreach (var pattern in request.WorkspaceNames)
             {
-                var term = ODataTerm(pattern);
+                var parts = Parse(pattern);
+                patterns.Add(ToRegex(pattern, parts));
+                var term = ODataTerm(parts);
                 if (term is null)
                 {
-                    localPatterns.Add(WildcardToRegex(pattern));
+                    FiltersLocally = true;
                 }
                 else
                 {
@@ -36,8 +39,8 @@ namespace PbiPreflight.Checks
                 }
             }
 
-            // Patterns OData cannot say are matched locally, so the service must not narrow by name at all.
-            if (nameTerms.Count > 0 && localPatterns.Count == 0)
+            // When one pattern must be matched here, all are: the service must not narrow by name at all.
+            if (nameTerms.Count > 0 && !FiltersLocally)
             {
                 terms.Add(AnyOf(nameTerms));
             }
@@ -46,13 +49,22 @@ namespace PbiPreflight.Checks
             ExcludePersonal = request.ExcludePersonalWorkspaces;
         }
 
+        /// <summary>One element of a wildcard pattern.</summary>
+        private enum PartKind
+        {
+            Literal,
+            AnyRun,
+            AnyOne,
+            Set,
+        }
+
         /// <summary>Terms both listings take.</summary>
         public IReadOnlyList<string> CommonTerms { get; }
 
         public bool ExcludePersonal { get; }
 
-        /// <summary>True when some name pattern is applied to the returned page rather than by the service.</summary>
-        public bool FiltersLocally => localPatterns.Count > 0;
+        /// <summary>True when the name patterns are applied to the returned page rather than by the service.</summary>
+        public bool FiltersLocally { get; }
 
         /// <summary>The public listing's path: one small page.</summary>
         public string PublicListingPath(int pageSize) => Path("groups", pageSize, CommonTerms, expand: null);
@@ -76,7 +88,7 @@ namespace PbiPreflight.Checks
         /// <summary>Whether a workspace name passes the patterns that are applied locally.</summary>
         public bool MatchesLocally(string? name)
         {
-            return !FiltersLocally || (name != null && localPatterns.Any(pattern => pattern.IsMatch(name)));
+            return !FiltersLocally || (name != null && patterns.Any(pattern => pattern.IsMatch(name)));
         }
 
         private static string Path(string resource, int pageSize, IReadOnlyList<string> terms, string? expand)
@@ -92,25 +104,59 @@ namespace PbiPreflight.Checks
 
         private static string AnyOf(IEnumerable<string> terms) => "(" + string.Join(" or ", terms) + ")";
 
-        /// <summary>The OData term for a name pattern, or null when OData functions cannot express it.</summary>
-        private static string? ODataTerm(string pattern)
+        /// <summary>
+        /// Splits a PowerShell wildcard pattern into its parts: a backtick makes the next character literal,
+        /// <c>*</c> and <c>?</c> match runs and single characters, <c>[...]</c> a set.
+        /// </summary>
+        private static List<(PartKind Kind, string Text)> Parse(string pattern)
         {
-            if (pattern.IndexOfAny(new[] { '?', '[', ']' }) >= 0)
+            var parts = new List<(PartKind Kind, string Text)>();
+            for (var index = 0; index < pattern.Length; index++)
+            {
+                var character = pattern[index];
+                if (character == '`' && index + 1 < pattern.Length)
+                {
+                    parts.Add((PartKind.Literal, pattern[++index].ToString()));
+                }
+                else if (character == '*' || character == '?')
+                {
+                    parts.Add((character == '*' ? PartKind.AnyRun : PartKind.AnyOne, string.Empty));
+                }
+                else if (character == '[')
+                {
+                    var close = pattern.IndexOf(']', index + 1);
+                    if (close < 0)
+                    {
+                        throw InvalidPattern(pattern);
+                    }
+
+                    parts.Add((PartKind.Set, pattern.Substring(index + 1, close - index - 1)));
+                    index = close;
+                }
+                else
+                {
+                    parts.Add((PartKind.Literal, character.ToString()));
+                }
+            }
+
+            return parts;
+        }
+
+        /// <summary>The OData term for a pattern, or null when OData's string functions cannot express it.</summary>
+        private static string? ODataTerm(List<(PartKind Kind, string Text)> parts)
+        {
+            var leading = parts.Count > 0 && parts[0].Kind == PartKind.AnyRun;
+            var trailing = parts.Count > 1 && parts[parts.Count - 1].Kind == PartKind.AnyRun;
+            var middle = parts.Skip(leading ? 1 : 0).Take(parts.Count - (leading ? 1 : 0) - (trailing ? 1 : 0)).ToList();
+            if (middle.Any(part => part.Kind != PartKind.Literal))
             {
                 return null;
             }
 
-            var leading = pattern.StartsWith("*", StringComparison.Ordinal);
-            var trailing = pattern.EndsWith("*", StringComparison.Ordinal) && pattern.Length > 1;
-            var text = pattern.Trim('*');
+            var text = string.Concat(middle.Select(part => part.Text));
             if (text.Length == 0)
             {
                 return "id ne ''";
-            }
-
-            if (text.Contains("*"))
-            {
-                return null;
             }
 
             var literal = "'" + text.Replace("'", "''") + "'";
@@ -127,11 +173,40 @@ namespace PbiPreflight.Checks
             return leading ? "endswith(name," + literal + ")" : "name eq " + literal;
         }
 
-        private static Regex WildcardToRegex(string pattern)
+        private static Regex ToRegex(string pattern, List<(PartKind Kind, string Text)> parts)
         {
-            var expression = "^" + Regex.Escape(pattern).Replace("\\*", ".*").Replace("\\?", ".")
-                .Replace("\\[", "[").Replace("\\]", "]") + "$";
-            return new Regex(expression, RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
+            var expression = "^" + string.Concat(parts.Select(part =>
+            {
+                switch (part.Kind)
+                {
+                    case PartKind.AnyRun:
+                        return ".*";
+                    case PartKind.AnyOne:
+                        return ".";
+                    case PartKind.Set:
+                        return "[" + part.Text.Replace("\\", "\\\\").Replace("^", "\\^") + "]";
+                    default:
+                        return Regex.Escape(part.Text);
+                }
+            })) + "$";
+
+            try
+            {
+                return new Regex(expression, RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
+            }
+            catch (ArgumentException)
+            {
+                // A set such as [z-a] is malformed whatever the engine.
+                throw InvalidPattern(pattern);
+            }
+        }
+
+        private static PreflightArgumentException InvalidPattern(string pattern)
+        {
+            return new PreflightArgumentException(
+                "InvalidWorkspaceName",
+                "WorkspaceName",
+                Messages.Format(Messages.InvalidWorkspaceName, pattern));
         }
     }
 }

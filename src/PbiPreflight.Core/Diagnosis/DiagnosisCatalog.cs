@@ -226,6 +226,14 @@ namespace PbiPreflight.Diagnosis
             "Power BI says the access token has expired.",
             "Check the machine's clock; run again to get a new token.");
 
+        /// <summary>A call needed a new token and Entra ID refused it.</summary>
+        public static readonly Diagnosis TokenRenewalFailed = new Diagnosis(
+            "TokenRenewalFailed",
+            CheckStatus.Failed,
+            "{0} needed a new token and Entra ID refused it ({1}).",
+            "The credential stopped working during the run: check the secret's end date and the sign-in logs, " +
+            "then run again.");
+
         /// <summary>429.</summary>
         public static readonly Diagnosis Throttled = new Diagnosis(
             "Throttled",

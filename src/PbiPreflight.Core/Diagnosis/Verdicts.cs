@@ -65,6 +65,11 @@ namespace PbiPreflight.Diagnosis
         {
             result.WithEvidence(response, redactor);
             var operation = response.Operation;
+            if (response.TransportFailure is TokenUnavailableException refused)
+            {
+                return result.Apply(DiagnosisCatalog.TokenRenewalFailed, operation, refused.Message);
+            }
+
             if (response.TransportFailure != null)
             {
                 return result.JudgeUnreachable(

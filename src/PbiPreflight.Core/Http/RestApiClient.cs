@@ -114,7 +114,16 @@ namespace PbiPreflight.Http
             Func<Stream, CancellationToken, Task<object?>>? read,
             CancellationToken cancellation)
         {
-            var token = await accessToken(cancellation).ConfigureAwait(false);
+            string token;
+            try
+            {
+                token = await accessToken(cancellation).ConfigureAwait(false);
+            }
+            catch (Identity.TokenUnavailableException refused)
+            {
+                return new ApiResponse(method, path) { TransportFailure = refused };
+            }
+
             try
             {
                 return await pipeline.ExecuteAsync(

@@ -95,7 +95,13 @@ namespace PbiPreflight.Identity
         public async Task<string> GetAccessTokenAsync(CancellationToken cancellation)
         {
             var outcome = await GetAsync(cancellation).ConfigureAwait(false);
-            return outcome.AccessToken ?? throw new InvalidOperationException("No token was acquired.");
+            return outcome.AccessToken ?? throw new TokenUnavailableException(Describe(outcome));
+        }
+
+        /// <summary>Why a token request failed, in a few words, for messages.</summary>
+        public static string Describe(TokenOutcome outcome)
+        {
+            return outcome.Error?.ErrorCode ?? outcome.Failure?.GetType().Name ?? "no token";
         }
 
         private async Task<TokenOutcome> AcquireAsync(string scope, CancellationToken cancellation)

@@ -10,7 +10,7 @@ $results = Invoke-PbiPreflight @Connection
 $results | Format-Table Check, Status, Reason, ErrorCode, HttpStatus, Message -Wrap | Out-String -Width 160
 $failures = @($results | Where-Object Status -in 'Failed', 'Warning')
 if ($failures) {
-    "One-line form of each failure:"
+    "One-line form of each failure and warning:"
     $failures | ForEach-Object { '  ' + $_.ToString() }
     ''
 }

@@ -106,7 +106,14 @@ namespace PbiPreflight
 
         public CheckResult JudgeFailure(CheckResult result, ApiResponse response, ApiKind kind, TokenClaims? claims)
         {
-            return result.JudgeFailure(response, kind, claims, Connection.Endpoints.ApiBaseUri, Redactor, Tls);
+            return result.JudgeFailure(
+                response,
+                kind,
+                claims,
+                Connection.Endpoints.ApiBaseUri,
+                Redactor,
+                Tls,
+                Request.Proxy);
         }
 
         /// <summary>Every message leaves the engine redacted, whoever wrote it.</summary>

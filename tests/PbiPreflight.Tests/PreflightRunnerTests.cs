@@ -182,6 +182,95 @@ namespace PbiPreflight.Tests
         }
 
         [Fact]
+        public async Task SecretEchoedInAScanErrorIsRedactedFromEveryField()
+        {
+            var service = Healthy(scanStatuses: new[]
+            {
+                Json(200, "{\"id\":\"x\",\"status\":\"Failed\",\"error\":{\"code\":\"" + Secret + "\",\"message\":\"secret was " + Secret + "\"}}"),
+            });
+
+            var reporter = await EngineHarness.RunAsync(service, EngineHarness.Request(PreflightChecks.All));
+
+            var scan = reporter.Single("MetadataScan.Scan");
+            Assert.Equal("ScanFailed", scan.Reason);
+            Assert.All(reporter.Results, result => Assert.DoesNotContain(Secret, Describe(result) + result.ErrorCode));
+        }
+
+        [Fact]
+        public async Task RefusedTokenRenewalIsAVerdictNotACrash()
+        {
+            var service = Healthy(scanStatuses: new[]
+            {
+                Json(403, "{\"error\":{\"code\":\"TokenExpired\",\"message\":\"Access token has expired\"}}"),
+            });
+            var tokens = 0;
+            service.TokenReply = () => ++tokens <= 2
+                ? Json(200, "{\"token_type\":\"Bearer\",\"expires_in\":3599,\"access_token\":\"" + Token(Array.Empty<string>()) + "\"}")()
+                : Json(400, "{\"error\":\"invalid_client\",\"error_codes\":[7000222]}")();
+
+            var reporter = await EngineHarness.RunAsync(service, EngineHarness.Request(PreflightChecks.All));
+
+            Assert.Equal(13, reporter.Results.Count);
+            Assert.Equal("TokenRenewalFailed", reporter.Single("MetadataScan.Scan").Reason);
+            Assert.Contains("AADSTS7000222", reporter.Single("MetadataScan.Scan").Message);
+        }
+
+        [Fact]
+        public async Task SettingsListWithoutTheSettingsThatMatterIsNotCalledOn()
+        {
+            var service = new FakePowerBi()
+                .On("tenantsettings", Json(200, "{\"value\":[{\"settingName\":\"PublishToWeb\",\"title\":\"Publish to web\",\"enabled\":true}]}"));
+
+            var reporter = await EngineHarness.RunAsync(service, EngineHarness.Request(PreflightChecks.TenantSettings));
+
+            Assert.Equal((CheckStatus.Skipped, "TenantSettingsUnreadable"), (reporter.Single("TenantSettings").Status, reporter.Single("TenantSettings").Reason));
+            Assert.Equal(CheckStatus.Skipped, reporter.Single("TenantSettings.GroupMembership").Status);
+        }
+
+        [Fact]
+        public async Task SettingsAnswerThatIsAPageIsAWarning()
+        {
+            var service = new FakePowerBi()
+                .On("tenantsettings", Raw(200, "<html><body>Sign in</body></html>", "text/html"));
+
+            var reporter = await EngineHarness.RunAsync(service, EngineHarness.Request(PreflightChecks.TenantSettings));
+
+            var result = reporter.Single("TenantSettings");
+            Assert.Equal((CheckStatus.Warning, "UnexpectedResponse"), (result.Status, result.Reason));
+        }
+
+        [Fact]
+        public async Task MembershipIsReadAcrossPages()
+        {
+            var second = "https://api.test/v1.0/servicePrincipals(appId='" + ClientId + "')/transitiveMemberOf?$skiptoken=2";
+            var firstPage = "{\"value\":[{\"@odata.type\":\"#microsoft.graph.group\",\"id\":\"00000000-0000-0000-0000-000000000001\"}]," +
+                "\"@odata.nextLink\":\"" + second + "\"}";
+            var service = new FakePowerBi()
+                .On("tenantsettings", Json(200, TenantSettings))
+                .On("servicePrincipals(appId='" + ClientId + "')/memberOf", Json(200, MemberOfA))
+                .On("servicePrincipals(appId='" + ClientId + "')/transitiveMemberOf", Json(200, firstPage), Json(200, MemberOfA));
+
+            var reporter = await EngineHarness.RunAsync(service, EngineHarness.Request(PreflightChecks.TenantSettings));
+
+            Assert.Equal("GroupMembershipConfirmed", reporter.Single("TenantSettings.GroupMembership").Reason);
+            Assert.Contains(service.Requests, request => request.Contains("skiptoken=2"));
+        }
+
+        [Fact]
+        public async Task FilterThatMatchesNothingIsNotCalledAnEmptyTenant()
+        {
+            var service = new FakePowerBi()
+                .On("groups", Json(200, "{\"@odata.count\":0,\"value\":[]}"))
+                .On("admin/groups", Json(200, "{\"@odata.count\":0,\"value\":[]}"));
+            var request = EngineHarness.Request(PreflightChecks.WorkspacePermission);
+            request.WorkspaceNames = new[] { "O'Brien*" };
+
+            var reporter = await EngineHarness.RunAsync(service, request);
+
+            Assert.Equal("NoWorkspacesMatchFilter", reporter.Single("WorkspacePermission").Reason);
+        }
+
+        [Fact]
         public async Task RetryAfterOfZeroDoesNotTurnPollingIntoAFlood()
         {
             var running = Enumerable.Range(0, 500)

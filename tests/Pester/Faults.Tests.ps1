@@ -137,6 +137,25 @@ Test-PbiMetadataScan @Connection
 }
 
 Describe 'Stopping' {
+    It 'Select-Object -First 1 ends the engine too, so nothing keeps polling' {
+        $scenario = Join-Path ([System.IO.Path]::GetTempPath()) ("pbi-slow-scan-" + [guid]::NewGuid().ToString('N') + '.json')
+        @{ base = 'healthy'; scanDurationMs = 600000 } | ConvertTo-Json | Set-Content -Path $scenario
+        $emulator = Start-PbiEmulator -Scenario $scenario
+        try {
+            $run = Invoke-PbiChild -Emulator $emulator -Script 'Invoke-PbiPreflight @Connection | Select-Object -First 1'
+            $atReturn = @(Get-PbiEmulatorRequest -Emulator $emulator).Count
+            Start-Sleep -Seconds 7
+            $later = @(Get-PbiEmulatorRequest -Emulator $emulator).Count
+        }
+        finally {
+            $emulator | Stop-PbiEmulator
+            Remove-Item $scenario
+        }
+
+        @($run.Objects).Count | Should -Be 1
+        $later | Should -Be $atReturn
+    }
+
     It 'Ctrl+C during scan polling returns within a few seconds and leaves no request behind' {
         $scenario = Join-Path ([System.IO.Path]::GetTempPath()) ("pbi-slow-scan-" + [guid]::NewGuid().ToString('N') + '.json')
         @{ base = 'healthy'; scanDurationMs = 600000 } | ConvertTo-Json | Set-Content -Path $scenario
@@ -155,7 +174,9 @@ $shell.Dispose()
         try {
             $run = Invoke-PbiChild -Emulator $emulator -Script $script
             $atStop = @(Get-PbiEmulatorRequest -Emulator $emulator).Count
-            Start-Sleep -Seconds 3
+
+            # Longer than the longest wait between status polls (5 s), so a poller left behind would show.
+            Start-Sleep -Seconds 7
             $later = @(Get-PbiEmulatorRequest -Emulator $emulator).Count
         }
         finally {

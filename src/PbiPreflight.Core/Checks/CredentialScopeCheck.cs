@@ -85,7 +85,8 @@ namespace PbiPreflight.Checks
                 connection.Endpoints.AuthorityHost,
                 session.Tls,
                 session.Redactor,
-                DiagnosisCatalog.AuthorityUnreachable);
+                DiagnosisCatalog.AuthorityUnreachable,
+                session.Request.Proxy);
         }
 
     }

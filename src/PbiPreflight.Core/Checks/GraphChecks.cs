@@ -21,6 +21,9 @@ namespace PbiPreflight.Checks
 
         public const string Expiry = CheckIds.CredentialScope + ".Expiry";
 
+        /// <summary>Pages of 100 memberships; a service principal in more than 2,000 groups is not judged fully.</summary>
+        private const int MaxGroupPages = 20;
+
         /// <summary>Warn this long before the secret in use ends.</summary>
         internal static readonly TimeSpan ExpiryWarning = TimeSpan.FromDays(30);
 
@@ -184,29 +187,46 @@ namespace PbiPreflight.Checks
             string path,
             CancellationToken cancellation)
         {
-            var response = await GetAsync(session, result, path + "?$select=id", cancellation).ConfigureAwait(false);
-            if (response is null)
+            var groups = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+            string? next = path + "?$select=id";
+            for (var page = 0; next != null && page < MaxGroupPages; page++)
             {
-                return null;
-            }
+                var response = await GetAsync(session, result, next, cancellation).ConfigureAwait(false);
+                if (response is null)
+                {
+                    return null;
+                }
 
-            using var document = response.TryParseJson(out _);
-            var items = document is null ? null : JsonText.Array(document.RootElement, "value");
-            if (items is null)
-            {
-                result.JudgeShape(response, "JSON without a 'value' list", session.Redactor);
-                return null;
-            }
+                using var document = response.TryParseJson(out _);
+                var items = document is null ? null : JsonText.Array(document.RootElement, "value");
+                if (items is null)
+                {
+                    result.JudgeShape(response, "JSON without a 'value' list", session.Redactor);
+                    return null;
+                }
 
-            // Directory roles come back too; only groups can be named by a tenant setting.
-            return new HashSet<string>(
-                items.Value.EnumerateArray()
+                // Directory roles come back too; only groups can be named by a tenant setting.
+                groups.UnionWith(items.Value.EnumerateArray()
                     .Where(item => (JsonText.String(item, "@odata.type") ?? "#microsoft.graph.group")
                         .EndsWith(".group", StringComparison.OrdinalIgnoreCase))
                     .Select(item => JsonText.String(item, "id"))
                     .Where(id => id != null)
-                    .Select(id => id!),
-                StringComparer.OrdinalIgnoreCase);
+                    .Select(id => id!));
+                next = NextPage(session, JsonText.String(document!.RootElement, "@odata.nextLink"));
+            }
+
+            return groups;
+        }
+
+        /// <summary>The next page's address, followed only on the Graph host the module was pointed at.</summary>
+        private static string? NextPage(PreflightSession session, string? nextLink)
+        {
+            var graph = session.Connection.Endpoints.GraphBaseUri;
+            return Uri.TryCreate(nextLink, UriKind.Absolute, out var next) &&
+                next.Scheme == Uri.UriSchemeHttps &&
+                string.Equals(next.Authority, graph.Authority, StringComparison.OrdinalIgnoreCase)
+                ? next.AbsoluteUri
+                : null;
         }
 
         /// <summary>A Graph GET; on any refusal the result is decided and null comes back.</summary>

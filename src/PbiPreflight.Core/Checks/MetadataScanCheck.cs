@@ -105,9 +105,9 @@ namespace PbiPreflight.Checks
             }
 
             result.Details["ScanId"] = scanId;
+
+            // getInfo and scanResult share the 500-an-hour quota; status polls have their own (10,000 an hour).
             var finished = await PollAsync(session, scanId, result, cancellation).ConfigureAwait(false);
-            calls += (int)(result.Details["StatusPolls"] ?? 0);
-            result.Details["ScannerCallsSpent"] = calls;
             if (finished is null)
             {
                 return null;

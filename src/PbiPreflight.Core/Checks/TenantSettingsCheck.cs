@@ -58,24 +58,53 @@ namespace PbiPreflight.Checks
         /// <summary>The settings in the order the sub-checks report them.</summary>
         public static readonly string[] Relevant = { PublicApis, ReadOnlyAdminApis, DetailedMetadata, Expressions };
 
+        /// <summary>The list is about 170 settings; the service has not been seen to page it, so a few pages do.</summary>
+        private const int MaxPages = 10;
+
         public static async Task<(CheckResult Result, IReadOnlyDictionary<string, TenantSetting>? Settings)> RunAsync(
             PreflightSession session,
             CancellationToken cancellation)
         {
             var stopwatch = System.Diagnostics.Stopwatch.StartNew();
             var result = session.NewResult(CheckIds.TenantSettings);
-            var response = await session.Fabric.GetAsync(Path, cancellation).ConfigureAwait(false);
-            result.Duration = stopwatch.Elapsed;
-            if (!response.IsSuccess)
+            var settings = new Dictionary<string, TenantSetting>(StringComparer.OrdinalIgnoreCase);
+            var path = Path;
+            ApiResponse response;
+            var pages = 0;
+            do
             {
-                return (Unreadable(session, result, response), null);
-            }
+                response = await session.Fabric.GetAsync(path, cancellation).ConfigureAwait(false);
+                if (!response.IsSuccess)
+                {
+                    result.Duration = stopwatch.Elapsed;
+                    return (Unreadable(session, result, response), null);
+                }
 
-            var settings = Read(response);
-            if (settings is null)
+                var page = Read(response, out var continuation);
+                if (page is null)
+                {
+                    // A page that is not a settings list: a wrong -FabricBaseUri or a portal, worth a warning.
+                    result.Duration = stopwatch.Elapsed;
+                    result.JudgeShape(response, "JSON without a 'value' list of settings", session.Redactor);
+                    result.Status = CheckStatus.Warning;
+                    return (result, null);
+                }
+
+                foreach (var pair in page)
+                {
+                    settings[pair.Key] = pair.Value;
+                }
+
+                path = continuation is null ? null : Path + "?continuationToken=" + Uri.EscapeDataString(continuation);
+            }
+            while (path != null && ++pages < MaxPages);
+
+            result.Duration = stopwatch.Elapsed;
+            AdoptOlderName(settings);
+            if (!Relevant.Any(settings.ContainsKey))
             {
-                result.WithEvidence(response, session.Redactor);
-                result.Apply(DiagnosisCatalog.TenantSettingsUnreadable, "the answer is not a settings list");
+                result.HttpStatus = response.Status;
+                result.Apply(DiagnosisCatalog.TenantSettingsUnreadable, "the answer lists none of the settings a crawl needs");
                 return (result, null);
             }
 
@@ -114,6 +143,14 @@ namespace PbiPreflight.Checks
                 return;
             }
 
+            // A setting the answer does not list is unknown, not on.
+            var missing = Relevant.Where(name => !settings.ContainsKey(name)).ToList();
+            if (missing.Count > 0)
+            {
+                result.Apply(DiagnosisCatalog.TenantSettingsIncomplete, string.Join(", ", missing));
+                return;
+            }
+
             var on = Relevant.Where(settings.ContainsKey).Select(name => settings[name].Describe());
             result.Apply(DiagnosisCatalog.TenantSettingsRead, string.Join("; ", on));
         }
@@ -144,11 +181,26 @@ namespace PbiPreflight.Checks
         /// <summary>Reads <c>value</c>, or <c>tenantSettings</c> as the service named the list before 2025.</summary>
         internal static IReadOnlyDictionary<string, TenantSetting>? Read(ApiResponse response)
         {
+            var settings = Read(response, out _);
+            if (settings != null)
+            {
+                AdoptOlderName(settings);
+            }
+
+            return settings;
+        }
+
+        /// <summary>One page of settings, and the token of the next page when there is one.</summary>
+        private static Dictionary<string, TenantSetting>? Read(ApiResponse response, out string? continuation)
+        {
+            continuation = null;
             using var document = response.TryParseJson(out _);
             if (document is null)
             {
                 return null;
             }
+
+            continuation = JsonText.String(document.RootElement, "continuationToken");
 
             var root = document.RootElement;
             var list = JsonText.Array(root, "value") ?? JsonText.Array(root, "tenantSettings");
@@ -180,13 +232,16 @@ namespace PbiPreflight.Checks
                 };
             }
 
-            // During the service's renaming a tenant may report only the older public API setting.
+            return settings;
+        }
+
+        // During the service's renaming a tenant may report only the older public API setting.
+        private static void AdoptOlderName(Dictionary<string, TenantSetting> settings)
+        {
             if (!settings.ContainsKey(PublicApis) && settings.TryGetValue(PublicApisBefore, out var before))
             {
                 settings[PublicApis] = before;
             }
-
-            return settings;
         }
 
         private static IReadOnlyList<string> GroupField(JsonElement item, string list, string field)

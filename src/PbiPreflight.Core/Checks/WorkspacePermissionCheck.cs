@@ -53,7 +53,8 @@ namespace PbiPreflight.Checks
             AddSampleCounts(adminResult, adminListing);
 
             var summary = session.NewResult(CheckIds.WorkspacePermission);
-            Judge(session, summary, publicListing, adminListing, claims);
+            var filtered = session.Request.WorkspaceIds.Count > 0 || session.Request.WorkspaceNames.Count > 0;
+            Judge(session, summary, publicListing, adminListing, claims, filtered);
             var sample = ChooseSample(publicListing, adminListing, session.Request.SampleSize);
             summary.Details["PublicWorkspaceCount"] = publicListing.Readable ? publicListing.Count : (long?)null;
             summary.Details["AdminWorkspaceCount"] = adminListing.Readable ? adminListing.Count : (long?)null;
@@ -147,7 +148,8 @@ namespace PbiPreflight.Checks
             CheckResult result,
             WorkspaceListing publicListing,
             WorkspaceListing adminListing,
-            TokenClaims? claims)
+            TokenClaims? claims,
+            bool filtered)
         {
             var publicCount = publicListing.Count;
             var adminCount = adminListing.Count;
@@ -163,6 +165,10 @@ namespace PbiPreflight.Checks
                 else if (adminCount > 0)
                 {
                     result.Apply(DiagnosisCatalog.NotWorkspaceMember, adminCount);
+                }
+                else if (filtered)
+                {
+                    result.Apply(DiagnosisCatalog.NoWorkspacesMatchFilter);
                 }
                 else
                 {

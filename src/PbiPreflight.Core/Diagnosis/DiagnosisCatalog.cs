@@ -185,6 +185,13 @@ namespace PbiPreflight.Diagnosis
             "a security group holding it) as Member or Admin of the workspaces to crawl, and check that the " +
             "tenant has workspaces at all.");
 
+        /// <summary>Both listings answered and nothing matched the caller's filters.</summary>
+        public static readonly Diagnosis NoWorkspacesMatchFilter = new Diagnosis(
+            "NoWorkspacesMatchFilter",
+            CheckStatus.Warning,
+            "Both listings answered, and no workspace matches -WorkspaceId or -WorkspaceName.",
+            "Check the ids and name patterns; run without them to see what the identity can see.");
+
         /// <summary>The public listing is empty while the admin listing shows workspaces.</summary>
         public static readonly Diagnosis NotWorkspaceMember = new Diagnosis(
             "NotWorkspaceMember",
@@ -350,6 +357,13 @@ namespace PbiPreflight.Diagnosis
             "The proxy refused to forward the request to {0} at {1} without credentials (407). {2}",
             "Pass -ProxyCredential, or -ProxyUseDefaultCredentials for a proxy that knows this machine's user; " +
             "with HTTPS_PROXY, put the user and password in its URL.");
+
+        /// <summary>The proxy itself could not be reached.</summary>
+        public static readonly Diagnosis ProxyUnreachable = new Diagnosis(
+            "ProxyUnreachable",
+            CheckStatus.Failed,
+            "The proxy {0}, through which {1} at {2} is reached, could not be reached. {3}",
+            "Check -Proxy (or HTTPS_PROXY): its host, its port, and that it runs.");
 
         /// <summary>The proxy could not open the tunnel.</summary>
         public static readonly Diagnosis ProxyFailed = new Diagnosis(
@@ -553,6 +567,13 @@ namespace PbiPreflight.Diagnosis
             "Tenant settings that shape the scan are off: {0}",
             "Enable them under Admin portal > Tenant settings > Admin API settings for a security group that holds " +
             "the service principal.");
+
+        /// <summary>The answer lacks some of the settings that matter.</summary>
+        public static readonly Diagnosis TenantSettingsIncomplete = new Diagnosis(
+            "TenantSettingsIncomplete",
+            CheckStatus.Warning,
+            "The tenant settings list does not include {0}, so their state is unknown.",
+            "Check these settings in the Admin portal by hand; the API may not list them in this cloud yet.");
 
         /// <summary>The settings could not be read; the check says why.</summary>
         public static readonly Diagnosis TenantSettingsUnreadable = new Diagnosis(

@@ -61,7 +61,8 @@ namespace PbiPreflight.Diagnosis
             TokenClaims? claims,
             Uri apiBase,
             SecretRedactor redactor,
-            TlsObserver? tls = null)
+            TlsObserver? tls = null,
+            System.Net.IWebProxy? proxy = null)
         {
             result.WithEvidence(response, redactor);
             var operation = response.Operation;
@@ -78,7 +79,8 @@ namespace PbiPreflight.Diagnosis
                     apiBase,
                     tls,
                     redactor,
-                    DiagnosisCatalog.ApiUnreachable);
+                    DiagnosisCatalog.ApiUnreachable,
+                    proxy);
             }
 
             var error = PowerBiError.Read(response);
@@ -140,16 +142,39 @@ namespace PbiPreflight.Diagnosis
             Uri target,
             TlsObserver? tls,
             SecretRedactor redactor,
-            Diagnosis unnamed)
+            Diagnosis unnamed,
+            System.Net.IWebProxy? proxy = null)
         {
             var host = target.GetLeftPart(UriPartial.Authority);
             var detail = redactor.Redact(Describe(failure));
             var diagnosis = NetworkFailure.Classify(failure, tls, target);
 
+            // Through a proxy, a connection that cannot be made is a connection to the proxy.
+            var viaProxy = ProxyFor(proxy, target);
+            var unreachable = diagnosis == DiagnosisCatalog.ConnectionRefused ||
+                diagnosis == DiagnosisCatalog.NameResolutionFailed;
+            if (viaProxy != null && unreachable)
+            {
+                return result.Apply(DiagnosisCatalog.ProxyUnreachable, viaProxy, service, host, detail);
+            }
+
             // The fallback diagnoses take the host and the detail only.
             return diagnosis is null
                 ? result.Apply(unnamed, host, detail)
                 : result.Apply(diagnosis, service, host, detail);
+        }
+
+        private static string? ProxyFor(System.Net.IWebProxy? proxy, Uri target)
+        {
+            if (proxy is null || proxy.IsBypassed(target))
+            {
+                return null;
+            }
+
+            var address = proxy.GetProxy(target);
+            return address is null || address == target
+                ? null
+                : address.GetComponents(UriComponents.SchemeAndServer, UriFormat.UriEscaped);
         }
 
         /// <summary>An answer that parsed but lacks what the check reads.</summary>

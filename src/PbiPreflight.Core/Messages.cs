@@ -55,7 +55,7 @@ namespace PbiPreflight
             "-WorkspaceName '{0}' is not a valid wildcard pattern: a [set] must close with ] and list ranges low to " +
             "high; put a backtick before a literal [, ], * or ?.";
 
-        public const string InvalidTimeout = "-{0} must be at least 1 second; got {1}.";
+        public const string InvalidTimeout = "-{0} is too short; got {1} s.";
 
         public const string InvalidSampleSize = "-SampleSize must be between 1 and 100; got {0}.";
 

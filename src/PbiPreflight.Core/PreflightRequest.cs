@@ -66,6 +66,12 @@ namespace PbiPreflight
         /// <summary>How many workspaces the scan samples when none are given.</summary>
         public int SampleSize { get; set; } = 3;
 
+        /// <summary>
+        /// How long one check may take, all its calls, retries and waits together; a <c>Retry-After</c> longer than
+        /// what is left ends the check at once with a warning that says when to come back.
+        /// </summary>
+        public TimeSpan CheckBudget { get; set; } = TimeSpan.FromMinutes(5);
+
         /// <summary>How long to wait for a scan to finish.</summary>
         public TimeSpan ScanTimeout { get; set; } = TimeSpan.FromSeconds(120);
 
@@ -90,6 +96,14 @@ namespace PbiPreflight
 
             // Builds the filter once to reject a malformed name pattern before any network call.
             _ = new Checks.WorkspaceFilter(this);
+
+            if (CheckBudget < TimeSpan.FromSeconds(10))
+            {
+                throw new PreflightArgumentException(
+                    "InvalidTimeout",
+                    "CheckTimeoutSec",
+                    Messages.Format(Messages.InvalidTimeout, "CheckTimeoutSec", CheckBudget.TotalSeconds));
+            }
 
             if (ScanTimeout < TimeSpan.FromSeconds(1))
             {

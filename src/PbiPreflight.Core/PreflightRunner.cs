@@ -35,7 +35,7 @@ namespace PbiPreflight
             TimeSpan? retryDelay = null)
         {
             request.Validate();
-            var session = new PreflightSession(request, transport, reporter, timeProvider, retryDelay);
+            var session = new PreflightSession(request, transport, reporter, timeProvider, cancellation, retryDelay);
             var checks = request.Checks;
 
             session.Reporter.Progress("Requesting a token", 5);
@@ -45,7 +45,9 @@ namespace PbiPreflight
             {
                 var credential = await CredentialScopeCheck.RunAsync(session, cancellation).ConfigureAwait(false);
                 session.Reporter.Result(credential);
-                expiry = token.Succeeded ? GraphChecks.ExpiryAsync(session, cancellation) : null;
+                expiry = token.Succeeded
+                    ? Budgeted(session, GraphChecks.Expiry, ct => GraphChecks.ExpiryAsync(session, ct), cancellation)
+                    : null;
             }
 
             if (!token.Succeeded)
@@ -68,22 +70,36 @@ namespace PbiPreflight
 
             // Start everything that can run now; report below in check order as each becomes known.
             var workspaces = checks.HasFlag(PreflightChecks.WorkspacePermission)
-                ? WorkspacesAsync(session, cancellation)
+                ? BudgetedWorkspacesAsync(session, cancellation)
                 : null;
             var settings = checks.HasFlag(PreflightChecks.TenantSettings)
-                ? TenantSettingsCheck.RunAsync(session, cancellation)
+                ? CheckBudget.RunAsync<(CheckResult Result, IReadOnlyDictionary<string, TenantSetting>? Settings)>(
+                    session.TimeProvider,
+                    request.CheckBudget,
+                    ct => TenantSettingsCheck.RunAsync(session, ct),
+                    () => (TimedOut(session, CheckIds.TenantSettings), null),
+                    cancellation)
                 : null;
             var membership = settings is null
                 ? null
-                : GraphChecks.GroupMembershipAsync(session, settings, cancellation);
+                : Budgeted(
+                    session,
+                    GraphChecks.GroupMembership,
+                    ct => GraphChecks.GroupMembershipAsync(session, settings, ct),
+                    cancellation);
             Task<CheckResult>? refreshables = null;
             Task<IReadOnlyList<CheckResult>>? scan = null;
             if (checks.HasFlag(PreflightChecks.MetadataScan))
             {
                 // Refreshables do not depend on the listings, unless the run waits for settings to propagate.
+                Func<Task<CheckResult>> readRefreshables = () => Budgeted(
+                    session,
+                    CheckIds.Refreshables,
+                    ct => RefreshablesCheck.RunAsync(session, ct),
+                    cancellation);
                 refreshables = waitsForPropagation && workspaces != null
-                    ? AfterAsync(workspaces, () => RefreshablesCheck.RunAsync(session, cancellation))
-                    : RefreshablesCheck.RunAsync(session, cancellation);
+                    ? AfterAsync(workspaces, readRefreshables)
+                    : readRefreshables();
                 scan = ScanAfterAsync(session, workspaces, cancellation);
             }
 
@@ -108,6 +124,50 @@ namespace PbiPreflight
                 ReportAll(session, await scan.ConfigureAwait(false));
                 session.Reporter.Result(await refreshables.ConfigureAwait(false));
             }
+        }
+
+        /// <summary>One result-making check within its budget; a check out of time says so.</summary>
+        private static Task<CheckResult> Budgeted(
+            PreflightSession session,
+            string check,
+            Func<CancellationToken, Task<CheckResult>> run,
+            CancellationToken cancellation)
+        {
+            return CheckBudget.RunAsync(
+                session.TimeProvider,
+                session.Request.CheckBudget,
+                run,
+                () => TimedOut(session, check),
+                cancellation);
+        }
+
+        private static CheckResult TimedOut(PreflightSession session, string check, TimeSpan? budget = null)
+        {
+            return session.NewResult(check)
+                .Apply(DiagnosisCatalog.CheckTimedOut, (budget ?? session.Request.CheckBudget).TotalSeconds);
+        }
+
+        /// <summary>The workspace check within its budget, stretched by the time it may wait for propagation.</summary>
+        private static Task<WorkspaceFindings> BudgetedWorkspacesAsync(
+            PreflightSession session,
+            CancellationToken cancellation)
+        {
+            var budget = session.Request.CheckBudget + session.Request.WaitForPropagation;
+            return CheckBudget.RunAsync(
+                session.TimeProvider,
+                budget,
+                ct => WorkspacesAsync(session, ct),
+                () => new WorkspaceFindings
+                {
+                    Results = new[]
+                        {
+                            WorkspacePermissionCheck.PublicApi, WorkspacePermissionCheck.AdminApi,
+                            CheckIds.WorkspacePermission,
+                        }
+                        .Select(id => TimedOut(session, id, budget))
+                        .ToList(),
+                },
+                cancellation);
         }
 
         /// <summary>
@@ -178,8 +238,22 @@ namespace PbiPreflight
             }
 
             session.Reporter.Progress("Scanning a sample of workspaces", 50);
-            return await MetadataScanCheck.RunAsync(session, sample, tenantCount, cancellation).ConfigureAwait(false);
+
+            // The scan's own time-out comes on top of the budget for its calls.
+            var budget = request.CheckBudget + request.ScanTimeout;
+            return await CheckBudget.RunAsync(
+                session.TimeProvider,
+                budget,
+                ct => MetadataScanCheck.RunAsync(session, sample, tenantCount, ct),
+                () => ScanIds.Select(id => TimedOut(session, id, budget)).ToList(),
+                cancellation).ConfigureAwait(false);
         }
+
+        private static readonly string[] ScanIds =
+        {
+            MetadataScanCheck.Scan, MetadataScanCheck.DetailedMetadata, MetadataScanCheck.Expressions,
+            MetadataScanCheck.Lineage, CheckIds.MetadataScan,
+        };
 
         /// <summary>
         /// When the scan runs alone with no workspace given, one small admin listing picks the sample. A refused

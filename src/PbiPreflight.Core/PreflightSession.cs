@@ -18,6 +18,7 @@ namespace PbiPreflight
             HttpTransport transport,
             IPreflightReporter reporter,
             TimeProvider timeProvider,
+            CancellationToken invocation,
             TimeSpan? retryDelay = null)
         {
             Request = request;
@@ -30,7 +31,7 @@ namespace PbiPreflight
                 Redactor.AddSecret(proxyCredential.Password);
             }
             Reporter = new RedactingReporter(reporter, Redactor);
-            Tokens = new TokenProvider(request.Connection, transport, Reporter, Redactor);
+            Tokens = new TokenProvider(request.Connection, transport, Reporter, Redactor, invocation);
             var endpoints = request.Connection.Endpoints;
             var powerBiToken = new Func<CancellationToken, Task<string>>(Tokens.GetAccessTokenAsync);
             var renewPowerBi = new Action(Tokens.ForgetPowerBiToken);

@@ -94,6 +94,14 @@ namespace PbiPreflight.Commands
         [ValidateRange(1, 3600)]
         public int TimeoutSec { get; set; } = 100;
 
+        /// <summary>
+        /// How long one check may take, its retries and waits included, in seconds. A Retry-After longer than what
+        /// is left ends the check at once with the time to come back.
+        /// </summary>
+        [Parameter]
+        [ValidateRange(10, 7200)]
+        public int CheckTimeoutSec { get; set; } = 300;
+
         /// <summary>The checks this cmdlet runs.</summary>
         protected abstract PreflightChecks Checks { get; }
 
@@ -139,7 +147,11 @@ namespace PbiPreflight.Commands
                     secret,
                     Endpoints(),
                     TimeSpan.FromSeconds(TimeoutSec));
-                var request = new PreflightRequest(connection, Checks) { Proxy = BuildProxy() };
+                var request = new PreflightRequest(connection, Checks)
+                {
+                    Proxy = BuildProxy(),
+                    CheckBudget = TimeSpan.FromSeconds(CheckTimeoutSec),
+                };
                 Configure(request);
                 request.Validate();
                 return request;

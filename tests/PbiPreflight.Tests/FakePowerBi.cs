@@ -26,6 +26,9 @@ namespace PbiPreflight.Tests
 
         public ConcurrentQueue<string> Requests { get; } = new ConcurrentQueue<string>();
 
+        /// <summary>Paths (after the API base) that never answer, until the request is cancelled.</summary>
+        public ConcurrentBag<string> Hanging { get; } = new ConcurrentBag<string>();
+
         public string[] Roles { get; set; } = Array.Empty<string>();
 
         /// <summary>A token answer to give instead of a token, such as an Entra error.</summary>
@@ -96,6 +99,11 @@ namespace PbiPreflight.Tests
 
             // Power BI, the Fabric admin API and Graph share the origin, as in the emulator.
             var relative = Relative(path, "/v1.0/myorg/") ?? Relative(path, "/v1/admin/") ?? Relative(path, "/v1.0/") ?? path;
+            if (Hanging.Any(prefix => relative.StartsWith(prefix, StringComparison.Ordinal)))
+            {
+                return HangAsync(cancellationToken);
+            }
+
             var match = scripts.Keys
                 .Where(prefix => relative.StartsWith(prefix, StringComparison.Ordinal))
                 .OrderByDescending(prefix => prefix.Length)
@@ -106,6 +114,12 @@ namespace PbiPreflight.Tests
             }
 
             return Task.FromResult(Json(404, "{\"error\":{\"code\":\"NotScripted\",\"message\":\"" + relative + "\"}}")());
+        }
+
+        private static async Task<HttpResponseMessage> HangAsync(CancellationToken cancellation)
+        {
+            await Task.Delay(Timeout.Infinite, cancellation);
+            throw new InvalidOperationException("A hanging request cannot end without cancellation.");
         }
 
         private static string? Relative(string path, string prefix)

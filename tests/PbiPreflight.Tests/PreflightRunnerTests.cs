@@ -271,6 +271,37 @@ namespace PbiPreflight.Tests
         }
 
         [Fact]
+        public async Task RetryAfterWithinTheCheckBudgetIsWaitedFor()
+        {
+            var service = new FakePowerBi()
+                .On("groups", Json(200, PublicListing))
+                .On("admin/groups", Json(429, "{\"message\":\"Retry in 60 seconds.\"}", ("Retry-After", "60")), Json(200, AdminListing));
+            var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+            var started = clock.GetUtcNow();
+
+            var reporter = await EngineHarness.RunAsync(service, EngineHarness.Request(PreflightChecks.WorkspacePermission), clock);
+
+            Assert.Equal(CheckStatus.Passed, reporter.Single("WorkspacePermission").Status);
+            Assert.True(clock.GetUtcNow() - started >= TimeSpan.FromSeconds(60));
+        }
+
+        [Fact]
+        public async Task CheckThatOutrunsItsBudgetEndsWithThatReasonAndTheOthersGoOn()
+        {
+            var service = Healthy();
+            service.Hanging.Add("admin/capacities/refreshables");
+            var request = EngineHarness.Request(PreflightChecks.All);
+            request.CheckBudget = TimeSpan.FromSeconds(10);
+
+            var reporter = await EngineHarness.RunAsync(service, request);
+
+            var refreshables = reporter.Single("Refreshables");
+            Assert.Equal((CheckStatus.Failed, "CheckTimedOut"), (refreshables.Status, refreshables.Reason));
+            Assert.Equal(CheckStatus.Passed, reporter.Single("MetadataScan").Status);
+            Assert.Equal(13, reporter.Results.Count);
+        }
+
+        [Fact]
         public async Task RetryAfterOfZeroDoesNotTurnPollingIntoAFlood()
         {
             var running = Enumerable.Range(0, 500)

@@ -241,6 +241,13 @@ namespace PbiPreflight.Diagnosis
             "The credential stopped working during the run: check the secret's end date and the sign-in logs, " +
             "then run again.");
 
+        /// <summary>The check used up its budget (-CheckTimeoutSec).</summary>
+        public static readonly Diagnosis CheckTimedOut = new Diagnosis(
+            "CheckTimedOut",
+            CheckStatus.Failed,
+            "The check used up its {0:0} s budget before it could finish.",
+            "Raise -CheckTimeoutSec for a slow network or a slow tenant; -TimeoutSec limits each request within it.");
+
         /// <summary>429.</summary>
         public static readonly Diagnosis Throttled = new Diagnosis(
             "Throttled",

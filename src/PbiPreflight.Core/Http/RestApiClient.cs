@@ -29,13 +29,13 @@ namespace PbiPreflight.Http
         // Statuses that say "try again" rather than "no". 429 is retried only when the wait is short.
         private static readonly int[] TransientStatuses = { 408, 429, 500, 502, 503, 504 };
 
-        private static readonly TimeSpan LongestWaitToRetry = TimeSpan.FromSeconds(10);
 
         private readonly HttpClient httpClient;
         private readonly Uri apiBase;
         private readonly Func<CancellationToken, Task<string>> accessToken;
         private readonly Action renewToken;
         private readonly IPreflightReporter reporter;
+        private readonly TimeProvider clock;
         private readonly ResiliencePipeline<ApiResponse> idempotentPipeline;
         private readonly ResiliencePipeline<ApiResponse> startingPipeline;
 
@@ -54,6 +54,7 @@ namespace PbiPreflight.Http
             this.accessToken = accessToken;
             this.renewToken = renewToken;
             this.reporter = reporter;
+            clock = timeProvider;
 
             var delay = retryDelay ?? TimeSpan.FromMilliseconds(500);
             idempotentPipeline = BuildPipeline(requestTimeout, timeProvider, delay, onlyWhenNotProcessed: false);
@@ -298,7 +299,7 @@ namespace PbiPreflight.Http
                 .Build();
         }
 
-        private static bool ShouldRetry(Outcome<ApiResponse> outcome, bool onlyWhenNotProcessed)
+        private bool ShouldRetry(Outcome<ApiResponse> outcome, bool onlyWhenNotProcessed)
         {
             if (outcome.Exception != null)
             {
@@ -311,7 +312,7 @@ namespace PbiPreflight.Http
             }
 
             var response = outcome.Result!;
-            if (response.RetryAfter > LongestWaitToRetry)
+            if (response.RetryAfter > CheckBudget.Remaining(clock))
             {
                 // The caller reports when to come back instead of sleeping through the check.
                 return false;

@@ -41,6 +41,7 @@ namespace PbiPreflight.Identity
         private readonly IPreflightReporter reporter;
         private readonly SecretRedactor redactor;
         private readonly Lazy<IConfidentialClientApplication> application;
+        private readonly CancellationToken invocation;
         private readonly ConcurrentDictionary<string, Lazy<Task<TokenOutcome>>> tokens =
             new ConcurrentDictionary<string, Lazy<Task<TokenOutcome>>>(StringComparer.OrdinalIgnoreCase);
 
@@ -48,8 +49,10 @@ namespace PbiPreflight.Identity
             ConnectionOptions options,
             IMsalHttpClientFactory httpClientFactory,
             IPreflightReporter reporter,
-            SecretRedactor redactor)
+            SecretRedactor redactor,
+            CancellationToken invocation)
         {
+            this.invocation = invocation;
             this.options = options;
             this.httpClientFactory = httpClientFactory;
             this.reporter = reporter;
@@ -67,12 +70,17 @@ namespace PbiPreflight.Identity
             return GetAsync(options.Endpoints.DefaultScope, cancellation);
         }
 
-        /// <summary>A token for another resource (Microsoft Graph), requested once on first use.</summary>
+        /// <summary>
+        /// A token for another resource (Microsoft Graph), requested once on first use. The request is shared, so
+        /// it runs under the invocation's cancellation, not under that of the check that happened to ask first:
+        /// one check running out of time must not leave a cancelled token behind for the others.
+        /// </summary>
         public Task<TokenOutcome> GetAsync(string scope, CancellationToken cancellation)
         {
+            cancellation.ThrowIfCancellationRequested();
             var entry = tokens.GetOrAdd(
                 scope,
-                key => new Lazy<Task<TokenOutcome>>(() => AcquireAsync(key, cancellation)));
+                key => new Lazy<Task<TokenOutcome>>(() => AcquireAsync(key, invocation)));
             return entry.Value;
         }
 

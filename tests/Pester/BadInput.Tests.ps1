@@ -28,6 +28,9 @@ BeforeDiscovery {
         @{ Name = 'time-out of zero'; Id = 'ParameterArgumentValidationError'; Script = 'Invoke-PbiPreflight @Connection -TimeoutSec 0' }
         @{ Name = 'time-out of a day'; Id = 'ParameterArgumentValidationError'; Script = 'Invoke-PbiPreflight @Connection -TimeoutSec 86400' }
         @{ Name = 'scan time-out of zero'; Id = 'ParameterArgumentValidationError'; Script = 'Invoke-PbiPreflight @Connection -ScanTimeoutSec 0' }
+        @{ Name = 'check budget of five seconds'; Id = 'ParameterArgumentValidationError'; Script = 'Invoke-PbiPreflight @Connection -CheckTimeoutSec 5' }
+        @{ Name = 'workspace name with an open set'; Id = 'InvalidWorkspaceName'; Script = 'Test-PbiWorkspacePermission @Connection -WorkspaceName "[abc"' }
+        @{ Name = 'proxy with a password in its address, refused'; Id = 'InvalidProxy'; Script = 'Invoke-PbiPreflight @Connection -Proxy "socks5://user:proxy-canary-77@127.0.0.1:9"' }
         @{ Name = 'sample of zero'; Id = 'ParameterArgumentValidationError'; Script = 'Test-PbiMetadataScan @Connection -SampleSize 0' }
         @{ Name = 'sample of 101'; Id = 'ParameterArgumentValidationError'; Script = 'Test-PbiMetadataScan @Connection -SampleSize 101' }
         @{ Name = '101 workspace ids'; Id = 'ParameterArgumentValidationError'; Script = 'Test-PbiMetadataScan @Connection -WorkspaceId (1..101 | ForEach-Object { [guid]::NewGuid() })' }
@@ -96,6 +99,7 @@ Describe 'Bad invocations' {
         @($outcome.Ids)[0] | Should -BeLike "$Id,*"
         $outcome.Message | Should -Not -BeNullOrEmpty
         $outcome.Message.Length | Should -BeLessThan 600 -Because 'a pasted page is not echoed back'
+        $outcome.Message | Should -Not -BeLike '*proxy-canary-77*'
     }
 }
 

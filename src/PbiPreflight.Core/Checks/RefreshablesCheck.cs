@@ -15,6 +15,9 @@ namespace PbiPreflight.Checks
             var stopwatch = Stopwatch.StartNew();
             var result = session.NewResult(CheckIds.Refreshables);
             var response = await session.PowerBi.GetAsync(Path, cancellation).ConfigureAwait(false);
+
+            // Refreshables come as the same OData list of items with GUID ids as workspaces do, so the same
+            // reader judges the page's shape.
             var listing = WorkspaceListing.Read(response, 1);
             if (listing.Readable)
             {

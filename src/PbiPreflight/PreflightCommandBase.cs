@@ -102,8 +102,18 @@ namespace PbiPreflight.Commands
         [ValidateRange(10, 7200)]
         public int CheckTimeoutSec { get; set; } = 300;
 
+        /// <summary>
+        /// Writes one non-terminating error per failed check, with the check's reason as error id, so that
+        /// <c>-ErrorAction Stop</c> or <c>$?</c> fails a runbook without parsing the results.
+        /// </summary>
+        [Parameter]
+        public SwitchParameter FailOnError { get; set; }
+
         /// <summary>The checks this cmdlet runs.</summary>
         protected abstract PreflightChecks Checks { get; }
+
+        /// <summary>True when the cmdlet should write one Boolean per tenant instead of the results.</summary>
+        protected virtual bool QuietRequested => false;
 
         /// <summary>Lets a cmdlet add its own options to the request.</summary>
         protected virtual void Configure(PreflightRequest request)
@@ -279,12 +289,14 @@ namespace PbiPreflight.Commands
                 Messages.Format(Messages.ProgressActivity, request.Connection.TenantId),
                 "Starting");
 
+            var anyFailed = false;
             var run = Task.Run(() => PreflightRunner.RunAsync(request, reporter, stopping.Token));
             run.ContinueWith(_ => reporter.Complete(), TaskScheduler.Default);
             try
             {
                 foreach (var item in reporter.Drain())
                 {
+                    anyFailed |= item.Result?.Status == CheckStatus.Failed;
                     Write(item, progress);
                 }
             }
@@ -299,6 +311,11 @@ namespace PbiPreflight.Commands
 
             progress.RecordType = ProgressRecordType.Completed;
             WriteProgress(progress);
+            if (QuietRequested)
+            {
+                WriteObject(!anyFailed);
+            }
+
             try
             {
                 run.GetAwaiter().GetResult();
@@ -314,6 +331,53 @@ namespace PbiPreflight.Commands
                 var tenant = request.Connection.TenantId;
                 WriteError(new ErrorRecord(unexpected, "PreflightEngineFault", ErrorCategory.NotSpecified, tenant));
             }
+        }
+
+        private void WriteResult(CheckResult result)
+        {
+            if (!QuietRequested)
+            {
+                WriteObject(result);
+            }
+
+            if (FailOnError.IsPresent && result.Status == CheckStatus.Failed)
+            {
+                var failure = new PreflightCheckFailedException(result);
+                var error = new ErrorRecord(failure, result.Reason, CategoryOf(result.Reason), result)
+                {
+                    ErrorDetails = new ErrorDetails(result.Check + ": " + result.Message)
+                    {
+                        RecommendedAction = result.Remediation,
+                    },
+                };
+                WriteError(error);
+            }
+        }
+
+        // The category scripts and hosts group errors by; the reason says exactly what happened.
+        private static ErrorCategory CategoryOf(string reason)
+        {
+            if (reason.EndsWith("NotAuthorized", StringComparison.Ordinal) || reason.Contains("Permission") ||
+                reason.Contains("SettingOff") || reason.Contains("SettingGroup") || reason.Contains("BlockAdminApi"))
+            {
+                return ErrorCategory.PermissionDenied;
+            }
+
+            if (reason.Contains("TimedOut"))
+            {
+                return ErrorCategory.OperationTimeout;
+            }
+
+            if (reason.Contains("Secret") || reason.Contains("Tenant") || reason.Contains("App") ||
+                reason.Contains("Token") || reason.Contains("Consent") || reason.Contains("SignIn"))
+            {
+                return ErrorCategory.AuthenticationError;
+            }
+
+            return reason.Contains("Proxy") || reason.Contains("Tls") || reason.Contains("Connection") ||
+                reason.Contains("Unreachable") || reason.Contains("Resolution")
+                ? ErrorCategory.ConnectionError
+                : ErrorCategory.InvalidResult;
         }
 
         private static void WaitQuietly(Task run)
@@ -347,7 +411,7 @@ namespace PbiPreflight.Commands
                     WriteProgress(progress);
                     break;
                 case ReportKind.Result:
-                    WriteObject(item.Result);
+                    WriteResult(item.Result!);
                     break;
             }
         }

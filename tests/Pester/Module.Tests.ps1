@@ -218,3 +218,48 @@ Describe 'The one-line form of a failure' {
         @($run.Objects)[0] | Should -BeLike 'Credentials Scopes: Failed with response{"error":"invalid_client",*}#STATUS:401'
     }
 }
+
+Describe 'Runbook switches' {
+    It '-Quiet writes one Boolean per tenant: <Expected> for <Scenario>' -ForEach @(
+        @{ Scenario = 'healthy'; Expected = $true }
+        @{ Scenario = 'invalid-secret'; Expected = $false }
+    ) {
+        $emulator = Start-PbiEmulator -Scenario $Scenario
+        try {
+            $run = Invoke-PbiChild -Emulator $emulator -Script 'Test-PbiCredentialScope @Connection -Quiet'
+        }
+        finally {
+            $emulator | Stop-PbiEmulator
+        }
+
+        @($run.Objects).Count | Should -Be 1
+        @($run.Objects)[0] | Should -BeOfType [bool]
+        @($run.Objects)[0] | Should -Be $Expected
+    }
+
+    It '-FailOnError writes one error per failed check, with the reason as its id, and fails the process with -ErrorAction Stop' {
+        $emulator = Start-PbiEmulator -Scenario admin-api-disabled
+        try {
+            $run = Invoke-PbiChild -Emulator $emulator -Script 'Invoke-PbiPreflight @Connection -FailOnError'
+            $stopped = Invoke-PbiChild -Emulator $emulator -Script @'
+try {
+    Invoke-PbiPreflight @Connection -FailOnError -ErrorAction Stop | Out-Null
+    'not stopped'
+}
+catch {
+    $_.FullyQualifiedErrorId
+}
+'@
+        }
+        finally {
+            $emulator | Stop-PbiEmulator
+        }
+
+        $failed = @($run.Objects | Where-Object { $_.Status.ToString() -eq 'Failed' })
+        $failed.Count | Should -BeGreaterThan 0
+        @($run.Errors).Count | Should -Be $failed.Count
+        $run.Errors[0].FullyQualifiedErrorId | Should -Be 'AdminApiNotAuthorized,PbiPreflight.Commands.InvokePbiPreflightCommand'
+        $run.Errors[0].Category | Should -Be 'PermissionDenied'
+        @($stopped.Objects)[0] | Should -BeLike 'AdminApiNotAuthorized,*'
+    }
+}

@@ -7,9 +7,16 @@ namespace PbiPreflight.Commands
     /// works and whether its result carries tables and expressions.
     /// </summary>
     [Cmdlet(VerbsDiagnostic.Test, "PbiMetadataScan", DefaultParameterSetName = ClientSecretSet)]
-    [OutputType(typeof(CheckResult))]
+    [OutputType(typeof(CheckResult), typeof(bool))]
     public sealed class TestPbiMetadataScanCommand : ScanCommandBase
     {
+        /// <summary>Writes <c>$true</c> when no check failed and <c>$false</c> otherwise, one per tenant.</summary>
+        [Parameter]
+        public SwitchParameter Quiet { get; set; }
+
+        /// <inheritdoc />
+        protected override bool QuietRequested => Quiet.IsPresent;
+
         /// <inheritdoc />
         protected override PreflightChecks Checks => PreflightChecks.MetadataScan;
     }

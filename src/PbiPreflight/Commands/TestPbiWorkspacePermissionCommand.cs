@@ -7,7 +7,7 @@ namespace PbiPreflight.Commands
     /// reports which door is open, which is shut, and which shows nothing.
     /// </summary>
     [Cmdlet(VerbsDiagnostic.Test, "PbiWorkspacePermission", DefaultParameterSetName = ClientSecretSet)]
-    [OutputType(typeof(CheckResult))]
+    [OutputType(typeof(CheckResult), typeof(bool))]
     public sealed class TestPbiWorkspacePermissionCommand : WorkspaceCommandBase
     {
         /// <summary>
@@ -22,6 +22,13 @@ namespace PbiPreflight.Commands
         [Parameter]
         [ValidateRange(30, 900)]
         public int PropagationRetryIntervalSec { get; set; } = 60;
+
+        /// <summary>Writes <c>$true</c> when no check failed and <c>$false</c> otherwise, one per tenant.</summary>
+        [Parameter]
+        public SwitchParameter Quiet { get; set; }
+
+        /// <inheritdoc />
+        protected override bool QuietRequested => Quiet.IsPresent;
 
         /// <inheritdoc />
         protected override PreflightChecks Checks => PreflightChecks.WorkspacePermission;

@@ -134,7 +134,8 @@ function Invoke-PbiChild {
     $resultPath = Join-Path $work 'result.xml'
 
     $connection = if ($UseCredential) {
-        '$Connection = @{ TenantId = $env:PBI_TEST_TENANT; Credential = [pscredential]::new($env:PBI_TEST_CLIENT, $secret) }'
+        '$Connection = @{ TenantId = $env:PBI_TEST_TENANT
+            Credential = [pscredential]::new($env:PBI_TEST_CLIENT, $secret) }'
     }
     else {
         '$Connection = @{ TenantId = $env:PBI_TEST_TENANT; ClientId = $env:PBI_TEST_CLIENT; ClientSecret = $secret }'
@@ -156,10 +157,16 @@ $Script
 `$objects = @(`$everything | Where-Object { `$_ -isnot [System.Management.Automation.ErrorRecord] -and
     `$_ -isnot [System.Management.Automation.InformationalRecord] })
 `$errors = @(`$everything | Where-Object { `$_ -is [System.Management.Automation.ErrorRecord] } | ForEach-Object {
-    [pscustomobject]@{ FullyQualifiedErrorId = `$_.FullyQualifiedErrorId; Message = `$_.ToString(); Category = `$_.CategoryInfo.Category.ToString() }
+    [pscustomobject]@{
+        FullyQualifiedErrorId = `$_.FullyQualifiedErrorId
+        Message = `$_.ToString()
+        Category = `$_.CategoryInfo.Category.ToString()
+    }
 })
 `$text = (`$everything | ForEach-Object { `$_ | Out-String -Width 500 }) -join "``n"
-`$text += "``n" + ((`$objects | Where-Object { `$_ -is [PbiPreflight.CheckResult] } | ForEach-Object { `$_ | Format-List * | Out-String -Width 500 }) -join "``n")
+`$lists = `$objects | Where-Object { `$_ -is [PbiPreflight.CheckResult] } |
+    ForEach-Object { `$_ | Format-List * | Out-String -Width 500 }
+`$text += "``n" + (`$lists -join "``n")
 [pscustomobject]@{ Objects = `$objects; Errors = `$errors; Text = `$text } | Export-Clixml -Path '$resultPath' -Depth 6
 "@
     Set-Content -Path $scriptPath -Value $wrapper -Encoding utf8
@@ -170,7 +177,8 @@ $Script
         PBI_TEST_CLIENT  = $Emulator.clientId
         PBI_TEST_SECRET  = $Emulator.clientSecret
         PBI_TEST_URL     = $Emulator.url
-        PBI_TEST_READY   = ($Emulator | Select-Object url, caCertificatePath, tenantId, clientId | ConvertTo-Json -Compress)
+        PBI_TEST_READY   = $Emulator | Select-Object url, caCertificatePath, tenantId, clientId |
+            ConvertTo-Json -Compress
     }
     foreach ($name in $Environment.Keys) {
         $variables[$name] = $Environment[$name]
@@ -296,7 +304,8 @@ function New-PbiScenarioFile {
     )
 
     $path = Join-Path ([System.IO.Path]::GetTempPath()) ("pbi-scenario-" + [guid]::NewGuid().ToString('N') + '.json')
-    [ordered]@{ base = $Base; overrides = $Overrides } | ConvertTo-Json -Depth 20 | Set-Content -Path $path -Encoding utf8
+    [ordered]@{ base = $Base; overrides = $Overrides } | ConvertTo-Json -Depth 20 |
+        Set-Content -Path $path -Encoding utf8
     return $path
 }
 

@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http.Features;
 
 namespace PbiPreflight.Emulator;
@@ -21,5 +22,33 @@ internal static class EmulatorPaths
         return string.IsNullOrEmpty(raw)
             ? context.Request.Path.ToString() + context.Request.QueryString.ToString()
             : raw;
+    }
+
+    /// <summary>
+    /// Whether a scenario rule (an override or a fault) applies to the request: the method, when the rule names
+    /// one, and the pattern, searched in the target as sent (so "%24top" matches) and URL-decoded (so "\$top"
+    /// matches).
+    /// </summary>
+    public static bool RuleMatches(HttpContext context, string? method, Regex pattern)
+    {
+        if (method is not null && !method.Equals(context.Request.Method, StringComparison.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+
+        var raw = RawTarget(context);
+        if (pattern.IsMatch(raw))
+        {
+            return true;
+        }
+
+        try
+        {
+            return pattern.IsMatch(Uri.UnescapeDataString(raw));
+        }
+        catch (UriFormatException)
+        {
+            return false;
+        }
     }
 }

@@ -41,28 +41,10 @@ public sealed class Overrides
 
     private Entry? Match(HttpContext context)
     {
-        // Patterns see the target as sent (so "%24top" matches) and URL-decoded (so "\$top" matches).
-        var raw = EmulatorPaths.RawTarget(context);
-        string decoded;
-        try
-        {
-            decoded = Uri.UnescapeDataString(raw);
-        }
-        catch (UriFormatException)
-        {
-            decoded = raw;
-        }
-
         foreach (var entry in _entries)
         {
             var definition = entry.Definition;
-            if (definition.Method is not null
-                && !definition.Method.Equals(context.Request.Method, StringComparison.OrdinalIgnoreCase))
-            {
-                continue;
-            }
-
-            if (!entry.Pattern.IsMatch(raw) && !entry.Pattern.IsMatch(decoded))
+            if (!EmulatorPaths.RuleMatches(context, definition.Method, entry.Pattern))
             {
                 continue;
             }

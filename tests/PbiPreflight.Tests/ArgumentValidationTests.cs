@@ -13,7 +13,8 @@ namespace PbiPreflight.Tests
         [InlineData("", "InvalidTenantId")]
         public void TenantMustBeAGuidOrADomain(string tenant, string errorId)
         {
-            var error = Assert.Throws<PreflightArgumentException>(() => Options(tenant, Guid.NewGuid().ToString(), "s3cret"));
+            var error = Assert.Throws<PreflightArgumentException>(() => Options(tenant, Guid.NewGuid().ToString(),
+                "s3cret"));
 
             Assert.Equal(errorId, error.ErrorId);
             Assert.Equal("TenantId", error.ParameterName);
@@ -40,7 +41,8 @@ namespace PbiPreflight.Tests
         [Fact]
         public void BlankSecretIsRefusedBeforeAnyNetworkCall()
         {
-            var error = Assert.Throws<PreflightArgumentException>(() => Options("contoso.com", Guid.NewGuid().ToString(), "   "));
+            var error = Assert.Throws<PreflightArgumentException>(() => Options("contoso.com",
+                Guid.NewGuid().ToString(), "   "));
 
             Assert.Equal("EmptyClientSecret", error.ErrorId);
         }
@@ -65,7 +67,8 @@ namespace PbiPreflight.Tests
         [Fact]
         public void EmptySecretIsRefusedWithoutEchoingAnything()
         {
-            var error = Assert.Throws<PreflightArgumentException>(() => Options("contoso.com", Guid.NewGuid().ToString(), ""));
+            var error = Assert.Throws<PreflightArgumentException>(() => Options("contoso.com",
+                Guid.NewGuid().ToString(), ""));
 
             Assert.Equal("EmptyClientSecret", error.ErrorId);
         }
@@ -87,23 +90,24 @@ namespace PbiPreflight.Tests
         }
 
         [Theory]
-        [InlineData(PbiEnvironment.Public, "https://login.microsoftonline.com/", "https://analysis.windows.net/powerbi/api/.default")]
-        [InlineData(PbiEnvironment.USGov, "https://login.microsoftonline.com/", "https://analysis.usgovcloudapi.net/powerbi/api/.default")]
-        [InlineData(PbiEnvironment.USGovHigh, "https://login.microsoftonline.us/", "https://high.analysis.usgovcloudapi.net/powerbi/api/.default")]
-        [InlineData(PbiEnvironment.USGovMil, "https://login.microsoftonline.us/", "https://mil.analysis.usgovcloudapi.net/powerbi/api/.default")]
-        [InlineData(PbiEnvironment.China, "https://login.chinacloudapi.cn/", "https://analysis.chinacloudapi.cn/powerbi/api/.default")]
+        [InlineData(PbiEnvironment.Public, "login.microsoftonline.com", "analysis.windows.net")]
+        [InlineData(PbiEnvironment.USGov, "login.microsoftonline.com", "analysis.usgovcloudapi.net")]
+        [InlineData(PbiEnvironment.USGovHigh, "login.microsoftonline.us", "high.analysis.usgovcloudapi.net")]
+        [InlineData(PbiEnvironment.USGovMil, "login.microsoftonline.us", "mil.analysis.usgovcloudapi.net")]
+        [InlineData(PbiEnvironment.China, "login.chinacloudapi.cn", "analysis.chinacloudapi.cn")]
         public void NamedCloudsHaveTheirOwnAuthorityAndScope(PbiEnvironment environment, string authority, string scope)
         {
             var endpoints = CloudEndpoints.For(environment);
 
-            Assert.Equal(authority, endpoints.AuthorityHost.AbsoluteUri);
-            Assert.Equal(scope, endpoints.DefaultScope);
+            Assert.Equal("https://" + authority + "/", endpoints.AuthorityHost.AbsoluteUri);
+            Assert.Equal("https://" + scope + "/powerbi/api/.default", endpoints.DefaultScope);
         }
 
         [Fact]
         public void SampleLargerThanTheScannerTakesIsRefused()
         {
-            var request = new PreflightRequest(Options("contoso.com", Guid.NewGuid().ToString(), "s3cret"), PreflightChecks.All)
+            var request = new PreflightRequest(Options("contoso.com", Guid.NewGuid().ToString(), "s3cret"),
+                PreflightChecks.All)
             {
                 SampleSize = 101,
             };
@@ -113,7 +117,8 @@ namespace PbiPreflight.Tests
 
         private static ConnectionOptions Options(string tenant, string client, string secret)
         {
-            return new ConnectionOptions(tenant, client, EngineHarness.Secure(secret), Public, TimeSpan.FromSeconds(10));
+            return new ConnectionOptions(tenant, client, EngineHarness.Secure(secret), Public,
+                TimeSpan.FromSeconds(10));
         }
     }
 }

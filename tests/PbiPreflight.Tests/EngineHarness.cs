@@ -9,7 +9,7 @@ using PbiPreflight.Http;
 
 namespace PbiPreflight.Tests
 {
-    /// <summary>Runs the engine against <see cref="FakePowerBi"/> on a fake clock: no server, no real waiting.</summary>
+    /// <summary>Runs the engine against <see cref="FakePowerBi"/> on a fake clock: no server, no waiting.</summary>
     internal static class EngineHarness
     {
         public static SecureString Secure(string text)

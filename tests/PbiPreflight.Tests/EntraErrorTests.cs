@@ -29,7 +29,7 @@ namespace PbiPreflight.Tests
         public void CodeIsTakenFromTheDescriptionWhenTheListIsMissing()
         {
             var parsed = EntraError.Parse(
-                "{\"error\":\"invalid_client\",\"error_description\":\"AADSTS7000215: Invalid client secret provided.\"}");
+                """{"error":"invalid_client","error_description":"AADSTS7000215: Invalid client secret provided."}""");
 
             Assert.Equal(7000215, parsed!.Code);
             Assert.Equal("AADSTS7000215: Invalid client secret provided.", parsed.Summary);

@@ -46,7 +46,8 @@ namespace PbiPreflight.Tests
             return this;
         }
 
-        public static Func<HttpResponseMessage> Json(int status, string body, params (string Name, string Value)[] headers)
+        public static Func<HttpResponseMessage> Json(int status, string body, params (string Name,
+            string Value)[] headers)
         {
             return () =>
             {
@@ -87,7 +88,8 @@ namespace PbiPreflight.Tests
             return header + "." + payload + ".c2lnbmF0dXJl";
         }
 
-        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request,
+            CancellationToken cancellationToken)
         {
             var path = request.RequestUri!.PathAndQuery;
             Requests.Enqueue(request.Method.Method + " " + path);
@@ -98,7 +100,8 @@ namespace PbiPreflight.Tests
             }
 
             // Power BI, the Fabric admin API and Graph share the origin, as in the emulator.
-            var relative = Relative(path, "/v1.0/myorg/") ?? Relative(path, "/v1/admin/") ?? Relative(path, "/v1.0/") ?? path;
+            var relative = Relative(path, "/v1.0/myorg/") ?? Relative(path, "/v1/admin/") ?? Relative(path,
+                "/v1.0/") ?? path;
             if (Hanging.Any(prefix => relative.StartsWith(prefix, StringComparison.Ordinal)))
             {
                 return HangAsync(cancellationToken);
@@ -113,7 +116,8 @@ namespace PbiPreflight.Tests
                 return Task.FromResult(reply());
             }
 
-            return Task.FromResult(Json(404, "{\"error\":{\"code\":\"NotScripted\",\"message\":\"" + relative + "\"}}")());
+            return Task.FromResult(Json(404, "{\"error\":{\"code\":\"NotScripted\",\"message\":\"" + relative +
+                "\"}}")());
         }
 
         private static async Task<HttpResponseMessage> HangAsync(CancellationToken cancellation)
@@ -130,7 +134,8 @@ namespace PbiPreflight.Tests
 
         private static string Base64Url(string text)
         {
-            return Convert.ToBase64String(Encoding.UTF8.GetBytes(text)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+            return Convert.ToBase64String(Encoding.UTF8.GetBytes(text)).TrimEnd('=').Replace('+', '-').Replace('/',
+                '_');
         }
     }
 

@@ -45,7 +45,8 @@ namespace PbiPreflight.Tests
         {
             var observer = new TlsObserver();
 
-            Assert.True(observer.Validate(new HttpRequestMessage(HttpMethod.Get, Target), null, null, SslPolicyErrors.None));
+            Assert.True(observer.Validate(new HttpRequestMessage(HttpMethod.Get, Target), null, null,
+                SslPolicyErrors.None));
             Assert.Null(observer.ProblemFor(Target.Host));
         }
 

@@ -23,7 +23,7 @@ namespace PbiPreflight.Tests
             EntraErrorTests.CaseBody("C30"),
             "{\"@odata.count\":2,\"value\":[{\"id\":\"3d9b93c6-0000-0000-0000-000000000001\",\"name\":\"Finance\"," +
                 "\"type\":\"Workspace\",\"state\":\"Active\",\"datasets\":[{\"id\":\"d1\"}]}]}",
-            "{\"value\":[{\"settingName\":\"AllowServicePrincipalsUseReadAdminAPIs\",\"title\":\"t\",\"enabled\":true," +
+            """{"value":[{"settingName":"AllowServicePrincipalsUseReadAdminAPIs","title":"t","enabled":true,""" +
                 "\"enabledSecurityGroups\":[{\"graphId\":\"g\",\"name\":\"n\"}]}],\"tenantSettings\":[]}",
         };
 

@@ -11,8 +11,8 @@ namespace PbiPreflight.Tests
     public class PowerBiVerdictTests
     {
         private const string NotAuthorized =
-            "{\"error\":{\"code\":\"PowerBINotAuthorizedException\",\"pbi.error\":{\"code\":\"PowerBINotAuthorizedException\"," +
-            "\"parameters\":{},\"details\":[],\"exceptionCulprit\":1}}}";
+            """{"error":{"code":"PowerBINotAuthorizedException","pbi.error":""" +
+            """{"code":"PowerBINotAuthorizedException","parameters":{},"details":[],"exceptionCulprit":1}}}""";
 
         private static readonly Uri ApiBase = new Uri("https://api.test/");
 
@@ -66,7 +66,8 @@ namespace PbiPreflight.Tests
         [Fact]
         public void ThrottlingIsAWarningThatSaysWhenToComeBack()
         {
-            var response = Response(429, "{\"message\":\"You have exceeded the amount of requests\"}", "application/json");
+            var response = Response(429, """{"message":"You have exceeded the amount of requests"}""",
+                "application/json");
             response.RetryAfter = TimeSpan.FromSeconds(3392);
 
             var result = Judge(response, ApiKind.Admin, claims: null);
@@ -79,7 +80,8 @@ namespace PbiPreflight.Tests
         [Fact]
         public void ServerErrorWithAspNetBodyIsAServiceErrorNotAPermissionProblem()
         {
-            var result = Judge(Response(500, "{\"Message\":\"An error has occurred.\"}", "application/json"), ApiKind.Public, null);
+            var result = Judge(Response(500, """{"Message":"An error has occurred."}""", "application/json"),
+                ApiKind.Public, null);
 
             Assert.Equal("ServiceError", result.Reason);
             Assert.Contains("not a permission problem", result.Message);
@@ -89,7 +91,8 @@ namespace PbiPreflight.Tests
         [Fact]
         public void HtmlWhereJsonWasExpectedQuotesStatusContentTypeAndBody()
         {
-            var html = "<!DOCTYPE html><html><head><title>Sign in</title></head><body>" + new string('x', 9000) + "</body></html>";
+            var html = "<!DOCTYPE html><html><head><title>Sign in</title></head><body>" + new string('x', 9000) +
+                "</body></html>";
 
             var result = Judge(Response(200, html, "text/html"), ApiKind.Public, claims: null);
 
@@ -131,7 +134,8 @@ namespace PbiPreflight.Tests
 
         private static CheckResult Judge(ApiResponse response, ApiKind kind, TokenClaims? claims)
         {
-            return new CheckResult("WorkspacePermission", "t").JudgeFailure(response, kind, claims, ApiBase, new SecretRedactor());
+            return new CheckResult("WorkspacePermission", "t").JudgeFailure(response, kind, claims, ApiBase,
+                new SecretRedactor());
         }
 
         private static ApiResponse Response(int status, string body, string contentType)

@@ -12,32 +12,42 @@ namespace PbiPreflight.Tests
         private const string WorkspaceA = "3d9b93c6-0000-0000-0000-000000000001";
 
         private const string PublicListing =
-            "{\"@odata.count\":1,\"value\":[{\"id\":\"" + WorkspaceA + "\",\"name\":\"Finance\",\"type\":\"Workspace\"}]}";
+            "{\"@odata.count\":1,\"value\":[{\"id\":\"" + WorkspaceA +
+                "\",\"name\":\"Finance\",\"type\":\"Workspace\"}]}";
 
         private const string AdminListing =
             "{\"@odata.count\":2,\"value\":[" +
-            "{\"id\":\"" + WorkspaceA + "\",\"type\":\"Workspace\",\"state\":\"Active\",\"datasets\":[{\"id\":\"d1\"}]}," +
+            "{\"id\":\"" + WorkspaceA +
+                "\",\"type\":\"Workspace\",\"state\":\"Active\",\"datasets\":[{\"id\":\"d1\"}]}," +
             "{\"id\":\"4d9b93c6-0000-0000-0000-000000000002\",\"type\":\"PersonalGroup\",\"state\":\"Active\"}]}";
 
-        private const string ScanAccepted = "{\"id\":\"e7d03602-0000-0000-0000-00000000000a\",\"status\":\"NotStarted\"}";
+        private const string ScanAccepted = """{"id":"e7d03602-0000-0000-0000-00000000000a","status":"NotStarted"}""";
 
-        private const string ScanResultWithTables =
-            "{\"workspaces\":[{\"id\":\"" + WorkspaceA + "\",\"datasets\":[{\"id\":\"d1\",\"name\":\"Sales\"," +
-            "\"datasourceUsages\":[{\"datasourceInstanceId\":\"s1\"}]," +
-            "\"tables\":[{\"name\":\"T\",\"columns\":[{\"name\":\"C\"}],\"measures\":[{\"name\":\"M\",\"expression\":\"SUM(T[C])\"}]}]}]}]," +
-            "\"datasourceInstances\":[{\"datasourceType\":\"Sql\",\"datasourceId\":\"s1\"}]}";
+        private const string ScanResultWithTables = $$"""
+            {"workspaces":[{"id":"{{WorkspaceA}}","datasets":[{"id":"d1","name":"Sales",
+              "datasourceUsages":[{"datasourceInstanceId":"s1"}],
+              "tables":[{"name":"T","columns":[{"name":"C"}],
+                         "measures":[{"name":"M","expression":"SUM(T[C])"}]}]}]}],
+             "datasourceInstances":[{"datasourceType":"Sql","datasourceId":"s1"}]}
+            """;
 
         private const string GroupA = "7f3a0000-0000-0000-0000-0000000000b1";
 
-        private const string TenantSettings =
-            "{\"value\":[" +
-            "{\"settingName\":\"ServicePrincipalAccessPermissionAPIs\",\"title\":\"Service principals can call Fabric public APIs\",\"enabled\":true}," +
-            "{\"settingName\":\"AllowServicePrincipalsUseReadAdminAPIs\",\"title\":\"Service principals can access read-only admin APIs\"," +
-            "\"enabled\":true,\"enabledSecurityGroups\":[{\"graphId\":\"" + GroupA + "\",\"name\":\"sg-crawler\"}]}," +
-            "{\"settingName\":\"AdminApisIncludeDetailedMetadata\",\"title\":\"Enhance admin APIs responses with detailed metadata\",\"enabled\":true}," +
-            "{\"settingName\":\"AdminApisIncludeExpressions\",\"title\":\"Enhance admin APIs responses with DAX and mashup expressions\",\"enabled\":true}]}";
+        private const string TenantSettings = $$"""
+            {"value":[
+              {"settingName":"ServicePrincipalAccessPermissionAPIs",
+               "title":"Service principals can call Fabric public APIs","enabled":true},
+              {"settingName":"AllowServicePrincipalsUseReadAdminAPIs",
+               "title":"Service principals can access read-only admin APIs","enabled":true,
+               "enabledSecurityGroups":[{"graphId":"{{GroupA}}","name":"sg-crawler"}]},
+              {"settingName":"AdminApisIncludeDetailedMetadata",
+               "title":"Enhance admin APIs responses with detailed metadata","enabled":true},
+              {"settingName":"AdminApisIncludeExpressions",
+               "title":"Enhance admin APIs responses with DAX and mashup expressions","enabled":true}]}
+            """;
 
-        private const string MemberOfA = "{\"value\":[{\"@odata.type\":\"#microsoft.graph.group\",\"id\":\"" + GroupA + "\"}]}";
+        private const string MemberOfA = "{\"value\":[{\"@odata.type\":\"#microsoft.graph.group\",\"id\":\"" +
+            GroupA + "\"}]}";
 
         [Fact]
         public async Task HealthyTenantPassesEveryCheckInOrderWithOneTokenRequest()
@@ -56,7 +66,8 @@ namespace PbiPreflight.Tests
                     "MetadataScan.Lineage", "MetadataScan", "Refreshables",
                 },
                 reporter.Results.Select(result => result.Check));
-            Assert.All(reporter.Results, result => Assert.Equal((result.Check, CheckStatus.Passed), (result.Check, result.Status)));
+            Assert.All(reporter.Results, result => Assert.Equal((result.Check, CheckStatus.Passed), (result.Check,
+                result.Status)));
 
             // One token for Power BI (the Fabric admin API takes it too) and one for Graph.
             Assert.Equal(2, service.Requests.Count(request => request.Contains("/oauth2/v2.0/token")));
@@ -91,9 +102,11 @@ namespace PbiPreflight.Tests
         public async Task SecretEndingWithinThirtyDaysIsAWarningThatNamesTheDate()
         {
             var service = new FakePowerBi()
-                .On("applications(appId='" + ClientId + "')", Json(200, Application(DateTimeOffset.UtcNow.AddDays(10))));
+                .On("applications(appId='" + ClientId + "')", Json(200,
+                    Application(DateTimeOffset.UtcNow.AddDays(10))));
 
-            var reporter = await EngineHarness.RunAsync(service, EngineHarness.Request(PreflightChecks.CredentialScope));
+            var reporter = await EngineHarness.RunAsync(service,
+                EngineHarness.Request(PreflightChecks.CredentialScope));
 
             var expiry = reporter.Single("CredentialScope.Expiry");
             Assert.Equal(CheckStatus.Passed, reporter.Single("CredentialScope").Status);
@@ -105,7 +118,7 @@ namespace PbiPreflight.Tests
         [Fact]
         public async Task GraphWithoutPermissionSkipsItsSubChecksAndNamesThePermission()
         {
-            var denied = "{\"error\":{\"code\":\"Authorization_RequestDenied\",\"message\":\"Insufficient privileges\"}}";
+            var denied = """{"error":{"code":"Authorization_RequestDenied","message":"Insufficient privileges"}}""";
             var service = new FakePowerBi()
                 .On("groups", Json(200, PublicListing))
                 .On("admin/groups", Json(200, AdminListing))
@@ -130,7 +143,8 @@ namespace PbiPreflight.Tests
         {
             var nested = "{\"value\":[{\"@odata.type\":\"#microsoft.graph.group\",\"id\":\"" + GroupA + "\"}," +
                 "{\"@odata.type\":\"#microsoft.graph.group\",\"id\":\"8e4b0000-0000-0000-0000-0000000000b2\"}]}";
-            var direct = "{\"value\":[{\"@odata.type\":\"#microsoft.graph.group\",\"id\":\"8e4b0000-0000-0000-0000-0000000000b2\"}]}";
+            var direct = """{"value":[{"@odata.type":"#microsoft.graph.group","id":"8e4b0000-0000-0000-0000-000000""" +
+                """0000b2"}]}""";
             var service = new FakePowerBi()
                 .On("tenantsettings", Json(200, TenantSettings))
                 .On("servicePrincipals(appId='" + ClientId + "')/memberOf", Json(200, direct))
@@ -147,8 +161,8 @@ namespace PbiPreflight.Tests
         public async Task DetailedMetadataSettingOffIsAWarningOfTheSettingsCheck()
         {
             var settings = TenantSettings.Replace(
-                "\"AdminApisIncludeDetailedMetadata\",\"title\":\"Enhance admin APIs responses with detailed metadata\",\"enabled\":true",
-                "\"AdminApisIncludeDetailedMetadata\",\"title\":\"Enhance admin APIs responses with detailed metadata\",\"enabled\":false");
+                "detailed metadata\",\"enabled\":true",
+                "detailed metadata\",\"enabled\":false");
             var service = new FakePowerBi()
                 .On("tenantsettings", Json(200, settings))
                 .On("servicePrincipals(", Json(200, MemberOfA), Json(200, MemberOfA));
@@ -186,7 +200,8 @@ namespace PbiPreflight.Tests
         {
             var service = Healthy(scanStatuses: new[]
             {
-                Json(200, "{\"id\":\"x\",\"status\":\"Failed\",\"error\":{\"code\":\"" + Secret + "\",\"message\":\"secret was " + Secret + "\"}}"),
+                Json(200, "{\"id\":\"x\",\"status\":\"Failed\",\"error\":{\"code\":\"" + Secret +
+                    "\",\"message\":\"secret was " + Secret + "\"}}"),
             });
 
             var reporter = await EngineHarness.RunAsync(service, EngineHarness.Request(PreflightChecks.All));
@@ -205,7 +220,8 @@ namespace PbiPreflight.Tests
             });
             var tokens = 0;
             service.TokenReply = () => ++tokens <= 2
-                ? Json(200, "{\"token_type\":\"Bearer\",\"expires_in\":3599,\"access_token\":\"" + Token(Array.Empty<string>()) + "\"}")()
+                ? Json(200, "{\"token_type\":\"Bearer\",\"expires_in\":3599,\"access_token\":\"" +
+                    Token(Array.Empty<string>()) + "\"}")()
                 : Json(400, "{\"error\":\"invalid_client\",\"error_codes\":[7000222]}")();
 
             var reporter = await EngineHarness.RunAsync(service, EngineHarness.Request(PreflightChecks.All));
@@ -219,11 +235,13 @@ namespace PbiPreflight.Tests
         public async Task SettingsListWithoutTheSettingsThatMatterIsNotCalledOn()
         {
             var service = new FakePowerBi()
-                .On("tenantsettings", Json(200, "{\"value\":[{\"settingName\":\"PublishToWeb\",\"title\":\"Publish to web\",\"enabled\":true}]}"));
+                .On("tenantsettings", Json(200,
+                    """{"value":[{"settingName":"PublishToWeb","title":"Publish to web","enabled":true}]}"""));
 
             var reporter = await EngineHarness.RunAsync(service, EngineHarness.Request(PreflightChecks.TenantSettings));
 
-            Assert.Equal((CheckStatus.Skipped, "TenantSettingsUnreadable"), (reporter.Single("TenantSettings").Status, reporter.Single("TenantSettings").Reason));
+            Assert.Equal((CheckStatus.Skipped, "TenantSettingsUnreadable"),
+                (reporter.Single("TenantSettings").Status, reporter.Single("TenantSettings").Reason));
             Assert.Equal(CheckStatus.Skipped, reporter.Single("TenantSettings.GroupMembership").Status);
         }
 
@@ -242,13 +260,16 @@ namespace PbiPreflight.Tests
         [Fact]
         public async Task MembershipIsReadAcrossPages()
         {
-            var second = "https://api.test/v1.0/servicePrincipals(appId='" + ClientId + "')/transitiveMemberOf?$skiptoken=2";
-            var firstPage = "{\"value\":[{\"@odata.type\":\"#microsoft.graph.group\",\"id\":\"00000000-0000-0000-0000-000000000001\"}]," +
+            var second = "https://api.test/v1.0/servicePrincipals(appId='" + ClientId +
+                "')/transitiveMemberOf?$skiptoken=2";
+            var firstPage = """{"value":[{"@odata.type":"#microsoft.graph.group","id":"00000000-0000-0000-0000-000""" +
+                """000000001"}],""" +
                 "\"@odata.nextLink\":\"" + second + "\"}";
             var service = new FakePowerBi()
                 .On("tenantsettings", Json(200, TenantSettings))
                 .On("servicePrincipals(appId='" + ClientId + "')/memberOf", Json(200, MemberOfA))
-                .On("servicePrincipals(appId='" + ClientId + "')/transitiveMemberOf", Json(200, firstPage), Json(200, MemberOfA));
+                .On("servicePrincipals(appId='" + ClientId + "')/transitiveMemberOf", Json(200, firstPage), Json(200,
+                    MemberOfA));
 
             var reporter = await EngineHarness.RunAsync(service, EngineHarness.Request(PreflightChecks.TenantSettings));
 
@@ -275,11 +296,13 @@ namespace PbiPreflight.Tests
         {
             var service = new FakePowerBi()
                 .On("groups", Json(200, PublicListing))
-                .On("admin/groups", Json(429, "{\"message\":\"Retry in 60 seconds.\"}", ("Retry-After", "60")), Json(200, AdminListing));
+                .On("admin/groups", Json(429, """{"message":"Retry in 60 seconds."}""", ("Retry-After", "60")),
+                    Json(200, AdminListing));
             var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
             var started = clock.GetUtcNow();
 
-            var reporter = await EngineHarness.RunAsync(service, EngineHarness.Request(PreflightChecks.WorkspacePermission), clock);
+            var reporter = await EngineHarness.RunAsync(service,
+                EngineHarness.Request(PreflightChecks.WorkspacePermission), clock);
 
             Assert.Equal(CheckStatus.Passed, reporter.Single("WorkspacePermission").Status);
             Assert.True(clock.GetUtcNow() - started >= TimeSpan.FromSeconds(60));
@@ -335,7 +358,8 @@ namespace PbiPreflight.Tests
                 .On("groups", Json(200, "{\"value\":[1,\"x\",null,{\"id\":12}],\"@odata.count\":\"many\"}"))
                 .On("admin/groups", Json(200, "{\"value\":[{\"id\":\"not-a-guid\"}],\"@odata.count\":-5}"));
 
-            var reporter = await EngineHarness.RunAsync(service, EngineHarness.Request(PreflightChecks.WorkspacePermission));
+            var reporter = await EngineHarness.RunAsync(service,
+                EngineHarness.Request(PreflightChecks.WorkspacePermission));
 
             var result = reporter.Single("WorkspacePermission");
             Assert.Equal(CheckStatus.Failed, result.Status);
@@ -353,7 +377,8 @@ namespace PbiPreflight.Tests
                 .On("groups", Json(400, body))
                 .On("admin/groups", Json(400, body));
 
-            var reporter = await EngineHarness.RunAsync(service, EngineHarness.Request(PreflightChecks.WorkspacePermission));
+            var reporter = await EngineHarness.RunAsync(service,
+                EngineHarness.Request(PreflightChecks.WorkspacePermission));
 
             var response = reporter.Single("WorkspacePermission").Response!;
             Assert.DoesNotContain(Secret.Substring(0, 12), response);
@@ -363,7 +388,8 @@ namespace PbiPreflight.Tests
         [Fact]
         public async Task CancellationEndsTheRunDuringScanPolling()
         {
-            var running = Enumerable.Range(0, 500).Select(_ => Json(200, "{\"id\":\"x\",\"status\":\"Running\"}")).ToArray();
+            var running = Enumerable.Range(0, 500).Select(_ => Json(200,
+                """{"id":"x","status":"Running"}""")).ToArray();
             var service = Healthy(scanStatuses: running);
             var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
             using var stopping = new System.Threading.CancellationTokenSource();
@@ -389,7 +415,8 @@ namespace PbiPreflight.Tests
         [Fact]
         public async Task ScanThatNeverFinishesTimesOutAsAFailureThatSaysItWasStillRunning()
         {
-            var running = Enumerable.Range(0, 200).Select(_ => Json(200, "{\"id\":\"x\",\"status\":\"Running\"}")).ToArray();
+            var running = Enumerable.Range(0, 200).Select(_ => Json(200,
+                """{"id":"x","status":"Running"}""")).ToArray();
             var service = Healthy(scanStatuses: running);
             var request = EngineHarness.Request(PreflightChecks.All);
             request.ScanTimeout = TimeSpan.FromSeconds(30);
@@ -408,7 +435,7 @@ namespace PbiPreflight.Tests
         {
             var service = Healthy(scanStatuses: new[]
             {
-                Json(200, "{\"id\":\"x\",\"status\":\"Failed\",\"error\":{\"code\":\"ScanFailedOnCluster\",\"message\":\"Boom\"}}"),
+                Json(200, """{"id":"x","status":"Failed","error":{"code":"ScanFailedOnCluster","message":"Boom"}}"""),
             });
 
             var reporter = await EngineHarness.RunAsync(service, EngineHarness.Request(PreflightChecks.All));
@@ -423,7 +450,8 @@ namespace PbiPreflight.Tests
         [Fact]
         public async Task ScanWithoutTablesWarnsAboutTheDetailedMetadataSetting()
         {
-            var service = Healthy(scanResult: "{\"workspaces\":[{\"id\":\"" + WorkspaceA + "\",\"datasets\":[{\"id\":\"d1\"}]}]}");
+            var service = Healthy(scanResult: "{\"workspaces\":[{\"id\":\"" + WorkspaceA +
+                "\",\"datasets\":[{\"id\":\"d1\"}]}]}");
 
             var reporter = await EngineHarness.RunAsync(service, EngineHarness.Request(PreflightChecks.All));
 
@@ -437,10 +465,12 @@ namespace PbiPreflight.Tests
         public async Task TransientServerErrorsAreRetriedBeforeTheyCount()
         {
             var service = new FakePowerBi()
-                .On("groups", Json(503, "{}"), Json(500, "{\"Message\":\"An error has occurred.\"}"), Json(200, PublicListing))
+                .On("groups", Json(503, "{}"), Json(500, """{"Message":"An error has occurred."}"""), Json(200,
+                    PublicListing))
                 .On("admin/groups", Json(200, AdminListing));
 
-            var reporter = await EngineHarness.RunAsync(service, EngineHarness.Request(PreflightChecks.WorkspacePermission));
+            var reporter = await EngineHarness.RunAsync(service,
+                EngineHarness.Request(PreflightChecks.WorkspacePermission));
 
             Assert.Equal(CheckStatus.Passed, reporter.Single("WorkspacePermission").Status);
             Assert.Equal(3, service.Requests.Count(request => request.Contains("/myorg/groups")));
@@ -480,16 +510,19 @@ namespace PbiPreflight.Tests
             Assert.Equal("c0de0002-0000-4000-8000-0000c0de0002", credential.CorrelationId);
             Assert.All(
                 reporter.Results.Skip(1),
-                result => Assert.Equal(("Skipped", "CredentialScopeFailed"), (result.Status.ToString(), result.Reason)));
+                result => Assert.Equal(("Skipped", "CredentialScopeFailed"), (result.Status.ToString(),
+                    result.Reason)));
             Assert.DoesNotContain(service.Requests, request => request.Contains("/myorg/"));
         }
 
         [Fact]
         public async Task HtmlFromAProxyAtTheTokenEndpointIsNotCalledUnreachable()
         {
-            var service = new FakePowerBi { TokenReply = Raw(502, "<html><body>Bad gateway</body></html>", "text/html") };
+            var service = new FakePowerBi { TokenReply = Raw(502, "<html><body>Bad gateway</body></html>",
+                "text/html") };
 
-            var reporter = await EngineHarness.RunAsync(service, EngineHarness.Request(PreflightChecks.CredentialScope));
+            var reporter = await EngineHarness.RunAsync(service,
+                EngineHarness.Request(PreflightChecks.CredentialScope));
 
             var result = reporter.Single("CredentialScope");
             Assert.Equal(CheckStatus.Failed, result.Status);
@@ -501,9 +534,11 @@ namespace PbiPreflight.Tests
         [Fact]
         public async Task WorkspaceCheckAloneCarriesTheCredentialVerdict()
         {
-            var service = new FakePowerBi { TokenReply = Json(401, "{\"error\":\"invalid_client\",\"error_codes\":[7000215]}") };
+            var service = new FakePowerBi { TokenReply = Json(401,
+                """{"error":"invalid_client","error_codes":[7000215]}""") };
 
-            var reporter = await EngineHarness.RunAsync(service, EngineHarness.Request(PreflightChecks.WorkspacePermission));
+            var reporter = await EngineHarness.RunAsync(service,
+                EngineHarness.Request(PreflightChecks.WorkspacePermission));
 
             Assert.Equal(
                 new[] { "WorkspacePermission.PublicApi", "WorkspacePermission.AdminApi", "WorkspacePermission" },
@@ -544,7 +579,7 @@ namespace PbiPreflight.Tests
             return "{\"id\":\"c1d2\",\"appId\":\"" + ClientId + "\",\"passwordCredentials\":[" +
                 "{\"displayName\":\"crawler\",\"keyId\":\"k1\",\"hint\":\"" + Secret.Substring(0, 3) + "\"," +
                 "\"endDateTime\":\"" + secretEnds.UtcDateTime.ToString("o") + "\"}," +
-                "{\"displayName\":\"old\",\"keyId\":\"k0\",\"hint\":\"zzz\",\"endDateTime\":\"2020-01-01T00:00:00Z\"}]," +
+                """{"displayName":"old","keyId":"k0","hint":"zzz","endDateTime":"2020-01-01T00:00:00Z"}],""" +
                 "\"keyCredentials\":[]}";
         }
 
@@ -567,13 +602,16 @@ namespace PbiPreflight.Tests
                 .On("groups", Json(200, PublicListing))
                 .On("admin/groups", Json(200, AdminListing))
                 .On("admin/workspaces/getInfo", Json(202, ScanAccepted))
-                .On("admin/workspaces/scanStatus/", scanStatuses ?? new[] { Json(200, "{\"id\":\"x\",\"status\":\"Succeeded\"}") })
+                .On("admin/workspaces/scanStatus/", scanStatuses ?? new[] { Json(200,
+                    """{"id":"x","status":"Succeeded"}""") })
                 .On("admin/workspaces/scanResult/", Json(200, scanResult))
-                .On("admin/capacities/refreshables", Json(200, "{\"value\":[{\"id\":\"5a000000-0000-0000-0000-0000000000d1\",\"name\":\"Sales\"}]}"))
+                .On("admin/capacities/refreshables", Json(200,
+                    """{"value":[{"id":"5a000000-0000-0000-0000-0000000000d1","name":"Sales"}]}"""))
                 .On("tenantsettings", Json(200, TenantSettings))
                 .On("servicePrincipals(appId='" + ClientId + "')/memberOf", Json(200, MemberOfA))
                 .On("servicePrincipals(appId='" + ClientId + "')/transitiveMemberOf", Json(200, MemberOfA))
-                .On("applications(appId='" + ClientId + "')", Json(200, Application(DateTimeOffset.UtcNow.AddDays(200))));
+                .On("applications(appId='" + ClientId + "')", Json(200,
+                    Application(DateTimeOffset.UtcNow.AddDays(200))));
         }
     }
 }

@@ -64,7 +64,8 @@ namespace PbiPreflight.Tests
         public async Task TokenLargerThanTheBufferIsRead()
         {
             var expression = new string('x', 300_000);
-            var body = "{\"workspaces\":[{\"datasets\":[{\"expressions\":[{\"expression\":\"" + expression + "\"}]}]}]}";
+            var body = "{\"workspaces\":[{\"datasets\":[{\"expressions\":[{\"expression\":\"" + expression +
+                "\"}]}]}]}";
 
             var summary = await ReadAsync(body, 4096);
 
@@ -142,10 +143,11 @@ namespace PbiPreflight.Tests
 
         private static Task<ScanResultSummary?> ReadAsync(string body, int chunk)
         {
-            return ScanResultReader.ReadAsync(new TricklingStream(Encoding.UTF8.GetBytes(body), chunk), CancellationToken.None);
+            return ScanResultReader.ReadAsync(new TricklingStream(Encoding.UTF8.GetBytes(body), chunk),
+                CancellationToken.None);
         }
 
-        /// <summary>Hands out at most a few bytes per read, as a slow network does, to test every token boundary.</summary>
+        /// <summary>Hands out a few bytes per read, as a slow network does, to test every token boundary.</summary>
         private sealed class TricklingStream : MemoryStream
         {
             private readonly int chunk;
@@ -156,7 +158,8 @@ namespace PbiPreflight.Tests
                 this.chunk = chunk;
             }
 
-            public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
+            public override Task<int> ReadAsync(byte[] buffer, int offset, int count,
+                CancellationToken cancellationToken)
             {
                 return base.ReadAsync(buffer, offset, Math.Min(count, chunk), cancellationToken);
             }

@@ -38,7 +38,7 @@ namespace PbiPreflight.Tests
         public void NonAsciiNamesAreEscapedInTheFilterAndReadBackFromTheListing()
         {
             var filter = Filter(request => request.WorkspaceNames = new[] { "Продажи*" });
-            var body = "{\"value\":[{\"id\":\"3d9b93c6-0000-0000-0000-000000000001\",\"name\":\"Продажи 販売 ✓\"}]}";
+            var body = """{"value":[{"id":"3d9b93c6-0000-0000-0000-000000000001","name":"Продажи 販売 ✓"}]}""";
             var response = new Http.ApiResponse(System.Net.Http.HttpMethod.Get, "groups")
             {
                 Status = 200,

@@ -3,43 +3,80 @@
 
 BeforeDiscovery {
     $script:Cases = @(
-        @{ Name = 'tenant with spaces and punctuation'; Id = 'InvalidTenantId'; Script = 'Test-PbiCredentialScope @Connection -TenantId "bad tenant!"' }
-        @{ Name = 'empty tenant'; Id = 'ParameterArgumentValidationErrorEmptyStringNotAllowed'; Script = 'Test-PbiCredentialScope @Connection -TenantId ""' }
-        @{ Name = 'blank tenant'; Id = 'InvalidTenantId'; Script = 'Test-PbiCredentialScope @Connection -TenantId "   "' }
-        @{ Name = 'tenant without a dot'; Id = 'InvalidTenantId'; Script = 'Test-PbiCredentialScope @Connection -TenantId "contoso"' }
-        @{ Name = 'tenant given as an authority URL'; Id = 'InvalidTenantId'; Script = 'Test-PbiCredentialScope @Connection -TenantId "https://login.microsoftonline.com/contoso.com"' }
-        @{ Name = 'client id that is a name'; Id = 'InvalidClientId'; Script = '$Connection.ClientId = "my-app"; Test-PbiCredentialScope @Connection' }
-        @{ Name = 'empty client id'; Id = 'ParameterArgumentValidationErrorEmptyStringNotAllowed'; Script = '$Connection.ClientId = ""; Test-PbiCredentialScope @Connection' }
-        @{ Name = 'client id of 100,000 characters'; Id = 'InvalidClientId'; Script = '$Connection.ClientId = "x" * 100000; Test-PbiCredentialScope @Connection' }
-        @{ Name = 'empty secret'; Id = 'EmptyClientSecret'; Script = '$Connection.ClientSecret = [securestring]::new(); Test-PbiCredentialScope @Connection' }
-        @{ Name = 'blank secret'; Id = 'EmptyClientSecret'; Script = '$Connection.ClientSecret = ConvertTo-SecureString "   " -AsPlainText -Force; Test-PbiCredentialScope @Connection' }
-        @{ Name = 'null secret'; Id = 'ParameterArgumentValidationErrorNullNotAllowed'; Script = '$Connection.ClientSecret = $null; Test-PbiCredentialScope @Connection' }
-        @{ Name = 'credential with an empty password'; Id = 'EmptyClientSecret'; Script = '$Connection.Remove("ClientId"); $Connection.Remove("ClientSecret"); Test-PbiCredentialScope @Connection -Credential ([pscredential]::new($env:PBI_TEST_CLIENT, [securestring]::new()))' }
-        @{ Name = 'credential whose user is not a client id'; Id = 'InvalidClientId'; Script = '$Connection.Remove("ClientId"); $Connection.Remove("ClientSecret"); Test-PbiCredentialScope @Connection -Credential ([pscredential]::new("admin@contoso.com", $secret))' }
-        @{ Name = 'both a secret and a credential'; Id = 'AmbiguousParameterSet'; Script = 'Test-PbiCredentialScope @Connection -Credential ([pscredential]::new($env:PBI_TEST_CLIENT, $secret))' }
-        @{ Name = 'Custom without -ApiBaseUri'; Id = 'CustomEnvironmentRequiresUris'; Script = '$Connection.Remove("ApiBaseUri"); Invoke-PbiPreflight @Connection' }
-        @{ Name = 'Custom without -AuthorityHost'; Id = 'CustomEnvironmentRequiresUris'; Script = '$Connection.Remove("AuthorityHost"); Invoke-PbiPreflight @Connection' }
-        @{ Name = 'http authority'; Id = 'InsecureCustomUri'; Script = '$Connection.AuthorityHost = "http://127.0.0.1:1"; Invoke-PbiPreflight @Connection' }
-        @{ Name = 'http API base'; Id = 'InsecureCustomUri'; Script = '$Connection.ApiBaseUri = "http://127.0.0.1:1"; Invoke-PbiPreflight @Connection' }
-        @{ Name = 'authority with a path'; Id = 'CustomUriNotAnOrigin'; Script = '$Connection.AuthorityHost = $Connection.AuthorityHost + "/tenant"; Invoke-PbiPreflight @Connection' }
-        @{ Name = 'http Graph base'; Id = 'InsecureCustomUri'; Script = 'Invoke-PbiPreflight @Connection -GraphBaseUri "http://127.0.0.1:1"' }
-        @{ Name = 'custom hosts with a named cloud'; Id = 'CustomUrisRequireCustomEnvironment'; Script = '$Connection.Environment = "Public"; Invoke-PbiPreflight @Connection' }
-        @{ Name = 'unknown cloud'; Id = 'InvalidEnvironment'; Script = '$Connection.Environment = "Mars"; Invoke-PbiPreflight @Connection' }
-        @{ Name = 'time-out of zero'; Id = 'ParameterArgumentValidationError'; Script = 'Invoke-PbiPreflight @Connection -TimeoutSec 0' }
-        @{ Name = 'time-out of a day'; Id = 'ParameterArgumentValidationError'; Script = 'Invoke-PbiPreflight @Connection -TimeoutSec 86400' }
-        @{ Name = 'scan time-out of zero'; Id = 'ParameterArgumentValidationError'; Script = 'Invoke-PbiPreflight @Connection -ScanTimeoutSec 0' }
-        @{ Name = 'check budget of five seconds'; Id = 'ParameterArgumentValidationError'; Script = 'Invoke-PbiPreflight @Connection -CheckTimeoutSec 5' }
-        @{ Name = 'workspace name with an open set'; Id = 'InvalidWorkspaceName'; Script = 'Test-PbiWorkspacePermission @Connection -WorkspaceName "[abc"' }
-        @{ Name = 'proxy with a password in its address, refused'; Id = 'InvalidProxy'; Script = 'Invoke-PbiPreflight @Connection -Proxy "socks5://user:proxy-canary-77@127.0.0.1:9"' }
-        @{ Name = 'sample of zero'; Id = 'ParameterArgumentValidationError'; Script = 'Test-PbiMetadataScan @Connection -SampleSize 0' }
-        @{ Name = 'sample of 101'; Id = 'ParameterArgumentValidationError'; Script = 'Test-PbiMetadataScan @Connection -SampleSize 101' }
-        @{ Name = '101 workspace ids'; Id = 'ParameterArgumentValidationError'; Script = 'Test-PbiMetadataScan @Connection -WorkspaceId (1..101 | ForEach-Object { [guid]::NewGuid() })' }
-        @{ Name = 'workspace id that is not a GUID'; Id = 'CannotConvertArgumentNoMessage'; Script = 'Test-PbiMetadataScan @Connection -WorkspaceId "finance"' }
-        @{ Name = 'ftp proxy'; Id = 'InvalidProxy'; Script = 'Invoke-PbiPreflight @Connection -Proxy "ftp://proxy.example:21"' }
-        @{ Name = 'proxy credentials without a proxy'; Id = 'ProxyCredentialWithoutProxy'; Script = 'Invoke-PbiPreflight @Connection -ProxyUseDefaultCredentials' }
-        @{ Name = 'two kinds of proxy credentials'; Id = 'ConflictingProxyCredentials'; Script = 'Invoke-PbiPreflight @Connection -Proxy "http://127.0.0.1:1" -ProxyUseDefaultCredentials -ProxyCredential ([pscredential]::new("u", $secret))' }
-        @{ Name = 'propagation wait of ten hours'; Id = 'ParameterArgumentValidationError'; Script = 'Invoke-PbiPreflight @Connection -WaitForPropagation 600' }
-        @{ Name = 'empty workspace name'; Id = 'ParameterArgumentValidationError'; Script = 'Test-PbiWorkspacePermission @Connection -WorkspaceName ""' }
+        @{ Name = 'tenant with spaces and punctuation'; Id = 'InvalidTenantId'
+            Script = 'Test-PbiCredentialScope @Connection -TenantId "bad tenant!"' }
+        @{ Name = 'empty tenant'; Id = 'ParameterArgumentValidationErrorEmptyStringNotAllowed'
+            Script = 'Test-PbiCredentialScope @Connection -TenantId ""' }
+        @{ Name = 'blank tenant'; Id = 'InvalidTenantId'
+            Script = 'Test-PbiCredentialScope @Connection -TenantId "   "' }
+        @{ Name = 'tenant without a dot'; Id = 'InvalidTenantId'
+            Script = 'Test-PbiCredentialScope @Connection -TenantId "contoso"' }
+        @{ Name = 'tenant given as an authority URL'; Id = 'InvalidTenantId'
+            Script = 'Test-PbiCredentialScope @Connection -TenantId "https://login.microsoftonline.com/contoso.com"' }
+        @{ Name = 'client id that is a name'; Id = 'InvalidClientId'
+            Script = '$Connection.ClientId = "my-app"; Test-PbiCredentialScope @Connection' }
+        @{ Name = 'empty client id'; Id = 'ParameterArgumentValidationErrorEmptyStringNotAllowed'
+            Script = '$Connection.ClientId = ""; Test-PbiCredentialScope @Connection' }
+        @{ Name = 'client id of 100,000 characters'; Id = 'InvalidClientId'
+            Script = '$Connection.ClientId = "x" * 100000; Test-PbiCredentialScope @Connection' }
+        @{ Name = 'empty secret'; Id = 'EmptyClientSecret'
+            Script = '$Connection.ClientSecret = [securestring]::new(); Test-PbiCredentialScope @Connection' }
+        @{ Name = 'blank secret'; Id = 'EmptyClientSecret'
+            Script = '$Connection.ClientSecret = ConvertTo-SecureString "   " -AsPlainText -Force; Test-PbiCredentialScope @Connection' }
+        @{ Name = 'null secret'; Id = 'ParameterArgumentValidationErrorNullNotAllowed'
+            Script = '$Connection.ClientSecret = $null; Test-PbiCredentialScope @Connection' }
+        @{ Name = 'credential with an empty password'; Id = 'EmptyClientSecret'
+            Script = '$Connection.Remove("ClientId"); $Connection.Remove("ClientSecret"); Test-PbiCredentialScope @Connection -Credential ([pscredential]::new($env:PBI_TEST_CLIENT, [securestring]::new()))' }
+        @{ Name = 'credential whose user is not a client id'; Id = 'InvalidClientId'
+            Script = '$Connection.Remove("ClientId"); $Connection.Remove("ClientSecret"); Test-PbiCredentialScope @Connection -Credential ([pscredential]::new("admin@contoso.com", $secret))' }
+        @{ Name = 'both a secret and a credential'; Id = 'AmbiguousParameterSet'
+            Script = 'Test-PbiCredentialScope @Connection -Credential ([pscredential]::new($env:PBI_TEST_CLIENT, $secret))' }
+        @{ Name = 'Custom without -ApiBaseUri'; Id = 'CustomEnvironmentRequiresUris'
+            Script = '$Connection.Remove("ApiBaseUri"); Invoke-PbiPreflight @Connection' }
+        @{ Name = 'Custom without -AuthorityHost'; Id = 'CustomEnvironmentRequiresUris'
+            Script = '$Connection.Remove("AuthorityHost"); Invoke-PbiPreflight @Connection' }
+        @{ Name = 'http authority'; Id = 'InsecureCustomUri'
+            Script = '$Connection.AuthorityHost = "http://127.0.0.1:1"; Invoke-PbiPreflight @Connection' }
+        @{ Name = 'http API base'; Id = 'InsecureCustomUri'
+            Script = '$Connection.ApiBaseUri = "http://127.0.0.1:1"; Invoke-PbiPreflight @Connection' }
+        @{ Name = 'authority with a path'; Id = 'CustomUriNotAnOrigin'
+            Script = '$Connection.AuthorityHost = $Connection.AuthorityHost + "/tenant"; Invoke-PbiPreflight @Connection' }
+        @{ Name = 'http Graph base'; Id = 'InsecureCustomUri'
+            Script = 'Invoke-PbiPreflight @Connection -GraphBaseUri "http://127.0.0.1:1"' }
+        @{ Name = 'custom hosts with a named cloud'; Id = 'CustomUrisRequireCustomEnvironment'
+            Script = '$Connection.Environment = "Public"; Invoke-PbiPreflight @Connection' }
+        @{ Name = 'unknown cloud'; Id = 'InvalidEnvironment'
+            Script = '$Connection.Environment = "Mars"; Invoke-PbiPreflight @Connection' }
+        @{ Name = 'time-out of zero'; Id = 'ParameterArgumentValidationError'
+            Script = 'Invoke-PbiPreflight @Connection -TimeoutSec 0' }
+        @{ Name = 'time-out of a day'; Id = 'ParameterArgumentValidationError'
+            Script = 'Invoke-PbiPreflight @Connection -TimeoutSec 86400' }
+        @{ Name = 'scan time-out of zero'; Id = 'ParameterArgumentValidationError'
+            Script = 'Invoke-PbiPreflight @Connection -ScanTimeoutSec 0' }
+        @{ Name = 'check budget of five seconds'; Id = 'ParameterArgumentValidationError'
+            Script = 'Invoke-PbiPreflight @Connection -CheckTimeoutSec 5' }
+        @{ Name = 'workspace name with an open set'; Id = 'InvalidWorkspaceName'
+            Script = 'Test-PbiWorkspacePermission @Connection -WorkspaceName "[abc"' }
+        @{ Name = 'proxy with a password in its address, refused'; Id = 'InvalidProxy'
+            Script = 'Invoke-PbiPreflight @Connection -Proxy "socks5://user:proxy-canary-77@127.0.0.1:9"' }
+        @{ Name = 'sample of zero'; Id = 'ParameterArgumentValidationError'
+            Script = 'Test-PbiMetadataScan @Connection -SampleSize 0' }
+        @{ Name = 'sample of 101'; Id = 'ParameterArgumentValidationError'
+            Script = 'Test-PbiMetadataScan @Connection -SampleSize 101' }
+        @{ Name = '101 workspace ids'; Id = 'ParameterArgumentValidationError'
+            Script = 'Test-PbiMetadataScan @Connection -WorkspaceId (1..101 | ForEach-Object { [guid]::NewGuid() })' }
+        @{ Name = 'workspace id that is not a GUID'; Id = 'CannotConvertArgumentNoMessage'
+            Script = 'Test-PbiMetadataScan @Connection -WorkspaceId "finance"' }
+        @{ Name = 'ftp proxy'; Id = 'InvalidProxy'
+            Script = 'Invoke-PbiPreflight @Connection -Proxy "ftp://proxy.example:21"' }
+        @{ Name = 'proxy credentials without a proxy'; Id = 'ProxyCredentialWithoutProxy'
+            Script = 'Invoke-PbiPreflight @Connection -ProxyUseDefaultCredentials' }
+        @{ Name = 'two kinds of proxy credentials'; Id = 'ConflictingProxyCredentials'
+            Script = 'Invoke-PbiPreflight @Connection -Proxy "http://127.0.0.1:1" -ProxyUseDefaultCredentials -ProxyCredential ([pscredential]::new("u", $secret))' }
+        @{ Name = 'propagation wait of ten hours'; Id = 'ParameterArgumentValidationError'
+            Script = 'Invoke-PbiPreflight @Connection -WaitForPropagation 600' }
+        @{ Name = 'empty workspace name'; Id = 'ParameterArgumentValidationError'
+            Script = 'Test-PbiWorkspacePermission @Connection -WorkspaceName ""' }
     )
 }
 

@@ -21,7 +21,7 @@ namespace PbiPreflight.Checks
 
         public const string Expiry = CheckIds.CredentialScope + ".Expiry";
 
-        /// <summary>Pages of 100 memberships; a service principal in more than 2,000 groups is not judged fully.</summary>
+        /// <summary>Pages of 100 memberships; beyond 2,000 groups a service principal is not judged fully.</summary>
         private const int MaxGroupPages = 20;
 
         /// <summary>Warn this long before the secret in use ends.</summary>

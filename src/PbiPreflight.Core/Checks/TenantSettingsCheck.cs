@@ -58,7 +58,7 @@ namespace PbiPreflight.Checks
         /// <summary>The settings in the order the sub-checks report them.</summary>
         public static readonly string[] Relevant = { PublicApis, ReadOnlyAdminApis, DetailedMetadata, Expressions };
 
-        /// <summary>The list is about 170 settings; the service has not been seen to page it, so a few pages do.</summary>
+        /// <summary>About 170 settings, never seen split into pages by the service; a few pages are plenty.</summary>
         private const int MaxPages = 10;
 
         public static async Task<(CheckResult Result, IReadOnlyDictionary<string, TenantSetting>? Settings)> RunAsync(
@@ -104,7 +104,9 @@ namespace PbiPreflight.Checks
             if (!Relevant.Any(settings.ContainsKey))
             {
                 result.HttpStatus = response.Status;
-                result.Apply(DiagnosisCatalog.TenantSettingsUnreadable, "the answer lists none of the settings a crawl needs");
+                result.Apply(
+                    DiagnosisCatalog.TenantSettingsUnreadable,
+                    "the answer lists none of the settings a crawl needs");
                 return (result, null);
             }
 

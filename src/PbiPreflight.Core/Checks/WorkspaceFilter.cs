@@ -14,7 +14,7 @@ namespace PbiPreflight.Checks
     {
         private readonly List<Regex> patterns = new List<Regex>();
 
-        /// <summary>Reads the filters; throws <see cref="PreflightArgumentException"/> for a malformed pattern.</summary>
+        /// <summary>Reads the filters; a malformed pattern throws <see cref="PreflightArgumentException"/>.</summary>
         public WorkspaceFilter(PreflightRequest request)
         {
             var terms = new List<string>();
@@ -147,7 +147,8 @@ namespace PbiPreflight.Checks
         {
             var leading = parts.Count > 0 && parts[0].Kind == PartKind.AnyRun;
             var trailing = parts.Count > 1 && parts[parts.Count - 1].Kind == PartKind.AnyRun;
-            var middle = parts.Skip(leading ? 1 : 0).Take(parts.Count - (leading ? 1 : 0) - (trailing ? 1 : 0)).ToList();
+            var skipped = (leading ? 1 : 0) + (trailing ? 1 : 0);
+            var middle = parts.Skip(leading ? 1 : 0).Take(parts.Count - skipped).ToList();
             if (middle.Any(part => part.Kind != PartKind.Literal))
             {
                 return null;

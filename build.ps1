@@ -61,12 +61,24 @@ function Invoke-Build {
         Remove-Item -Recurse -Force $moduleOut
     }
 
-    # Publishing the cmdlet project gathers the engine and its dependencies (MSAL, Polly, System.Text.Json for
-    # Windows PowerShell) beside it; PowerShellStandard.Library is reference-only and is never copied.
+    # The cmdlet assembly goes at the top of the module: it is all PowerShell loads into its default context. The
+    # engine and its dependencies (MSAL, Polly, and for Windows PowerShell System.Text.Json) go below engine/, one
+    # build per edition, loaded privately when a cmdlet first runs. PowerShellStandard.Library is reference-only.
     Invoke-Dotnet @('publish', (Join-Path $root 'src/PbiPreflight/PbiPreflight.csproj'), '-c', $Configuration,
         '-o', $moduleOut, '--no-build', '--nologo', '--verbosity', 'quiet')
-    Get-ChildItem $moduleOut -Filter '*.deps.json' | Remove-Item
-    if (Test-Path (Join-Path $moduleOut 'System.Management.Automation.dll')) {
+    $engineProject = Join-Path $root 'src/PbiPreflight.Core/PbiPreflight.Core.csproj'
+    $engines = @(@{ Framework = 'net8.0'; Folder = 'core' }, @{ Framework = 'netstandard2.0'; Folder = 'desktop' })
+    foreach ($engine in $engines) {
+        $engineOut = Join-Path $moduleOut "engine/$($engine.Folder)"
+        Invoke-Dotnet @('publish', $engineProject, '-c', $Configuration, '-f', $engine.Framework, '-o', $engineOut,
+            '--no-build', '--nologo', '--verbosity', 'quiet')
+
+        # The shared types must exist once, at the top: a second copy beside the engine would be a second type.
+        Remove-Item (Join-Path $engineOut 'PbiPreflight.dll'), (Join-Path $engineOut 'PbiPreflight.pdb') -ErrorAction Ignore
+    }
+
+    Get-ChildItem $moduleOut -Filter '*.deps.json' -Recurse | Remove-Item
+    if (Get-ChildItem $moduleOut -Filter 'System.Management.Automation.dll' -Recurse) {
         throw 'System.Management.Automation.dll must not ship with the module.'
     }
 

@@ -1,3 +1,4 @@
+#if !NET5_0_OR_GREATER
 namespace System.Runtime.CompilerServices
 {
     // netstandard2.0 lacks this marker type; the compiler needs it for init-only setters.
@@ -5,3 +6,4 @@ namespace System.Runtime.CompilerServices
     {
     }
 }
+#endif

@@ -26,6 +26,16 @@ namespace PbiPreflight
             await RunAsync(request, transport, reporter, TimeProvider.System, cancellation).ConfigureAwait(false);
         }
 
+        /// <summary>
+        /// Throws <see cref="PreflightArgumentException"/> when the request cannot run, before any network call:
+        /// values out of range and malformed workspace name patterns.
+        /// </summary>
+        internal static void Validate(PreflightRequest request)
+        {
+            request.Validate();
+            _ = new WorkspaceFilter(request);
+        }
+
         internal static async Task RunAsync(
             PreflightRequest request,
             HttpTransport transport,
@@ -34,7 +44,7 @@ namespace PbiPreflight
             CancellationToken cancellation,
             TimeSpan? retryDelay = null)
         {
-            request.Validate();
+            Validate(request);
             var session = new PreflightSession(request, transport, reporter, timeProvider, cancellation, retryDelay);
             var checks = request.Checks;
 

@@ -5,6 +5,7 @@ using System.Management.Automation;
 using System.Security;
 using System.Threading;
 using System.Threading.Tasks;
+using PbiPreflight.Engine;
 
 namespace PbiPreflight.Commands
 {
@@ -163,7 +164,7 @@ namespace PbiPreflight.Commands
                     CheckBudget = TimeSpan.FromSeconds(CheckTimeoutSec),
                 };
                 Configure(request);
-                request.Validate();
+                EngineLoader.Engine.Validate(request);
                 return request;
             }
             catch (PreflightArgumentException invalid)
@@ -290,7 +291,7 @@ namespace PbiPreflight.Commands
                 "Starting");
 
             var anyFailed = false;
-            var run = Task.Run(() => PreflightRunner.RunAsync(request, reporter, stopping.Token));
+            var run = Task.Run(() => EngineLoader.Engine.RunAsync(request, reporter, stopping.Token));
             run.ContinueWith(_ => reporter.Complete(), TaskScheduler.Default);
             try
             {

@@ -81,7 +81,8 @@ namespace PbiPreflight.Tests
             var request = EngineHarness.Request(PreflightChecks.WorkspacePermission);
             request.WorkspaceNames = new[] { pattern };
 
-            Assert.Equal("InvalidWorkspaceName", Assert.Throws<PreflightArgumentException>(request.Validate).ErrorId);
+            var invalid = Assert.Throws<PreflightArgumentException>(() => PreflightRunner.Validate(request));
+            Assert.Equal("InvalidWorkspaceName", invalid.ErrorId);
         }
 
         [Fact]

@@ -75,7 +75,10 @@ namespace PbiPreflight
         /// <summary>How long to wait for a scan to finish.</summary>
         public TimeSpan ScanTimeout { get; set; } = TimeSpan.FromSeconds(120);
 
-        /// <summary>Throws <see cref="PreflightArgumentException"/> when the request cannot run.</summary>
+        /// <summary>
+        /// Throws <see cref="PreflightArgumentException"/> when a value is out of range. The engine's own check
+        /// of the request goes further (it also parses the workspace name patterns).
+        /// </summary>
         public void Validate()
         {
             if (SampleSize < 1 || SampleSize > MaxSampleSize)
@@ -93,9 +96,6 @@ namespace PbiPreflight
                     "WorkspaceId",
                     Messages.Format(Messages.TooManyWorkspaceIds, WorkspaceIds.Count));
             }
-
-            // Builds the filter once to reject a malformed name pattern before any network call.
-            _ = new Checks.WorkspaceFilter(this);
 
             if (CheckBudget < TimeSpan.FromSeconds(10))
             {

@@ -8,6 +8,10 @@ namespace PbiPreflight
     /// </summary>
     internal static class Messages
     {
+        public const string EngineMissing =
+            "The module's engine was not found in '{0}'. The module folder is incomplete: reinstall the module, " +
+            "or run ./build.ps1 again when working from source.";
+
         public const string InvalidTenantId =
             "The tenant '{0}' is neither a GUID nor a domain name. Give the directory (tenant) id from the app " +
             "registration's Overview page, or a verified domain such as contoso.onmicrosoft.com.";

@@ -1,0 +1,24 @@
+using System.Threading;
+using System.Threading.Tasks;
+using PbiPreflight.Engine;
+
+namespace PbiPreflight
+{
+    /// <summary>
+    /// What the cmdlets call, found by name when the engine is loaded (see the cmdlet assembly's EngineLoader).
+    /// </summary>
+    internal sealed class PreflightEngine : IPreflightEngine
+    {
+        /// <inheritdoc />
+        public void Validate(PreflightRequest request)
+        {
+            PreflightRunner.Validate(request);
+        }
+
+        /// <inheritdoc />
+        public Task RunAsync(PreflightRequest request, IPreflightReporter reporter, CancellationToken cancellation)
+        {
+            return PreflightRunner.RunAsync(request, reporter, cancellation);
+        }
+    }
+}

@@ -1,0 +1,19 @@
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace PbiPreflight.Engine
+{
+    /// <summary>
+    /// The one doorway from the cmdlets into the engine. The engine lives in its own assembly, loaded beside its
+    /// dependencies (MSAL, Polly) where no other module can see them, so the cmdlets reach it through this
+    /// interface rather than by a compile-time reference. Everything that crosses it is defined in this assembly.
+    /// </summary>
+    internal interface IPreflightEngine
+    {
+        /// <summary>Throws <see cref="PreflightArgumentException"/> when the request cannot run.</summary>
+        void Validate(PreflightRequest request);
+
+        /// <summary>Runs the checks of one request and reports each result; only cancellation throws.</summary>
+        Task RunAsync(PreflightRequest request, IPreflightReporter reporter, CancellationToken cancellation);
+    }
+}

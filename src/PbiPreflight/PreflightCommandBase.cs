@@ -1,5 +1,6 @@
 using System;
 using System.Net;
+using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
 using System.Security;
@@ -24,6 +25,12 @@ namespace PbiPreflight.Commands
         private const int ProgressActivityId = 0x5042;
 
         private readonly CancellationTokenSource stopping = new CancellationTokenSource();
+
+        private readonly Queue<TenantRun> pending = new Queue<TenantRun>();
+
+        private SemaphoreSlim? throttle;
+
+        private int started;
 
         /// <summary>The directory (tenant) id, or a verified domain of the tenant.</summary>
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
@@ -113,6 +120,9 @@ namespace PbiPreflight.Commands
         /// <summary>The checks this cmdlet runs.</summary>
         protected abstract PreflightChecks Checks { get; }
 
+        /// <summary>How many tenants of the piped input run at once; one unless the cmdlet says otherwise.</summary>
+        protected virtual int ThrottleLimitValue => 1;
+
         /// <summary>True when the cmdlet should write one Boolean per tenant instead of the results.</summary>
         protected virtual bool QuietRequested => false;
 
@@ -142,7 +152,9 @@ namespace PbiPreflight.Commands
         /// <inheritdoc />
         protected override void EndProcessing()
         {
+            WritePending(untilAtMost: 0);
             stopping.Dispose();
+            throttle?.Dispose();
         }
 
         private PreflightRequest? BuildRequest()
@@ -282,44 +294,90 @@ namespace PbiPreflight.Commands
             return (PbiEnvironment)System.Enum.Parse(typeof(PbiEnvironment), match);
         }
 
+        /// <summary>
+        /// Starts the engine for one tenant on a worker, then writes whatever the tenants ahead of it in input
+        /// order have reported. Tenants run concurrently up to <see cref="ThrottleLimitValue"/>; output stays grouped
+        /// per tenant in input order, the first tenant's streaming live and the others' queued until their turn.
+        /// </summary>
         private void Run(PreflightRequest request)
         {
-            var reporter = new QueuedReporter();
+            throttle ??= new SemaphoreSlim(ThrottleLimitValue);
             var progress = new ProgressRecord(
-                ProgressActivityId,
+                ProgressActivityId + (started++ % 1000),
                 Messages.Format(Messages.ProgressActivity, request.Connection.TenantId),
                 "Starting");
+            var run = new TenantRun(request, progress);
+            run.Start(throttle, stopping.Token);
+            pending.Enqueue(run);
 
-            var anyFailed = false;
-            var run = Task.Run(() => EngineLoader.Engine.RunAsync(request, reporter, stopping.Token));
-            run.ContinueWith(_ => reporter.Complete(), TaskScheduler.Default);
+            // One tenant at a time writes as it goes, as before there were several. With more, a bounded number
+            // of tenants is kept ahead so a long input does not queue thousands of runs; the slack over the limit
+            // lets a finished tenant's slot go to the next one while an earlier one still runs.
+            WritePending(untilAtMost: ThrottleLimitValue == 1 ? 0 : 2 * ThrottleLimitValue);
+        }
+
+        /// <summary>
+        /// Writes the queued tenants' output in input order until at most <paramref name="untilAtMost"/> tenants
+        /// remain, blocking on the first tenant while more than that remain, and then writes what the first
+        /// tenants have already reported without blocking.
+        /// </summary>
+        private void WritePending(int untilAtMost)
+        {
             try
             {
-                foreach (var item in reporter.Drain())
+                while (pending.Count > untilAtMost)
                 {
-                    anyFailed |= item.Result?.Status == CheckStatus.Failed;
-                    Write(item, progress);
+                    var head = pending.Peek();
+                    foreach (var item in head.Reporter.Drain())
+                    {
+                        Write(item, head);
+                    }
+
+                    Finish(pending.Dequeue());
+                }
+
+                while (pending.Count > 0)
+                {
+                    var head = pending.Peek();
+                    while (head.Reporter.TryTake(out var item))
+                    {
+                        Write(item, head);
+                    }
+
+                    if (!head.Reporter.IsCompleted)
+                    {
+                        break;
+                    }
+
+                    Finish(pending.Dequeue());
                 }
             }
             catch
             {
                 // The pipeline stopped taking output (Select-Object -First, Ctrl+C, -ErrorAction Stop): end the
-                // engine's calls too, so nothing goes on spending the tenant's quota in the background.
+                // engine's calls too, so nothing goes on spending the tenants' quota in the background.
                 stopping.Cancel();
-                WaitQuietly(run);
+                foreach (var run in pending)
+                {
+                    WaitQuietly(run.Task);
+                }
+
                 throw;
             }
+        }
 
-            progress.RecordType = ProgressRecordType.Completed;
-            WriteProgress(progress);
+        private void Finish(TenantRun run)
+        {
+            run.Progress.RecordType = ProgressRecordType.Completed;
+            WriteProgress(run.Progress);
             if (QuietRequested)
             {
-                WriteObject(!anyFailed);
+                WriteObject(!run.AnyFailed);
             }
 
             try
             {
-                run.GetAwaiter().GetResult();
+                run.Task!.GetAwaiter().GetResult();
             }
             catch (OperationCanceledException) when (stopping.IsCancellationRequested)
             {
@@ -329,7 +387,7 @@ namespace PbiPreflight.Commands
             {
                 // A fault in the engine itself, not a failed check: report it with what is known and go on to
                 // the next tenant.
-                var tenant = request.Connection.TenantId;
+                var tenant = run.Request.Connection.TenantId;
                 WriteError(new ErrorRecord(unexpected, "PreflightEngineFault", ErrorCategory.NotSpecified, tenant));
             }
         }
@@ -381,11 +439,11 @@ namespace PbiPreflight.Commands
                 : ErrorCategory.InvalidResult;
         }
 
-        private static void WaitQuietly(Task run)
+        private static void WaitQuietly(Task? run)
         {
             try
             {
-                run.Wait(TimeSpan.FromSeconds(5));
+                run?.Wait(TimeSpan.FromSeconds(5));
             }
             catch (AggregateException)
             {
@@ -393,8 +451,9 @@ namespace PbiPreflight.Commands
             }
         }
 
-        private void Write(ReportItem item, ProgressRecord progress)
+        private void Write(ReportItem item, TenantRun run)
         {
+            var progress = run.Progress;
             switch (item.Kind)
             {
                 case ReportKind.Verbose:
@@ -412,7 +471,8 @@ namespace PbiPreflight.Commands
                     WriteProgress(progress);
                     break;
                 case ReportKind.Result:
-                    WriteResult(item.Result!);
+                    run.AnyFailed |= item.Result!.Status == CheckStatus.Failed;
+                    WriteResult(item.Result);
                     break;
             }
         }

@@ -27,6 +27,12 @@ namespace PbiPreflight.Commands
         /// <summary>Yields items as they arrive, blocking the pipeline thread in between.</summary>
         public IEnumerable<ReportItem> Drain() => items.GetConsumingEnumerable();
 
+        /// <summary>Takes the next item if one is there, without waiting.</summary>
+        public bool TryTake(out ReportItem item) => items.TryTake(out item!);
+
+        /// <summary>True once the engine is done and every item was taken.</summary>
+        public bool IsCompleted => items.IsCompleted;
+
         private void Add(ReportItem item)
         {
             // A message that arrives after the engine finished (a late library log line) is dropped rather than

@@ -23,8 +23,18 @@ namespace PbiPreflight.Commands
         [ValidateRange(30, 900)]
         public int PropagationRetryIntervalSec { get; set; } = 60;
 
+        /// <summary>
+        /// How many piped tenants are checked at once. Results still come out grouped per tenant, in input order.
+        /// </summary>
+        [Parameter]
+        [ValidateRange(1, 64)]
+        public int ThrottleLimit { get; set; } = 5;
+
         /// <inheritdoc />
         protected override PreflightChecks Checks => PreflightChecks.All;
+
+        /// <inheritdoc />
+        protected override int ThrottleLimitValue => ThrottleLimit;
 
         /// <inheritdoc />
         protected override void Configure(PreflightRequest request)

@@ -17,10 +17,14 @@ public sealed class EmulatedTenant
     private readonly Dictionary<string, AppRegistration> _appsByServicePrincipal;
 
     /// <summary>Builds the look-ups; secret expiry is measured from <paramref name="startedAt"/>.</summary>
-    public EmulatedTenant(Scenario model, DateTimeOffset startedAt)
+    /// <param name="model">The tenant model.</param>
+    /// <param name="startedAt">When the emulator started.</param>
+    /// <param name="index">The tenant's position among the tenants served; 0 is the scenario's own.</param>
+    public EmulatedTenant(Scenario model, DateTimeOffset startedAt, int index = 0)
     {
         Model = model;
         StartedAt = startedAt;
+        Index = index;
         Workspaces = new WorkspaceCatalog(model.Workspaces, model.GeneratedWorkspaces, model.Generate);
         _appsByClientId = model.Apps.ToDictionary(a => a.ClientId, StringComparer.OrdinalIgnoreCase);
         _appsByServicePrincipal = model.Apps.ToDictionary(a => a.ServicePrincipalId, StringComparer.OrdinalIgnoreCase);
@@ -32,18 +36,14 @@ public sealed class EmulatedTenant
     /// <summary>When the emulator started.</summary>
     public DateTimeOffset StartedAt { get; }
 
+    /// <summary>The tenant's position among the tenants served; 0 is the scenario's own model.</summary>
+    public int Index { get; }
+
     /// <summary>All workspaces, explicit and generated.</summary>
     public WorkspaceCatalog Workspaces { get; }
 
     /// <summary>The tenant id.</summary>
     public string TenantId => Model.Tenant.Id;
-
-    /// <summary>True when an authority segment (tenant id or verified domain) names this tenant.</summary>
-    public bool IsServed(string tenantSegment)
-    {
-        return string.Equals(tenantSegment, Model.Tenant.Id, StringComparison.OrdinalIgnoreCase)
-            || Model.Tenant.Domains.Contains(tenantSegment, StringComparer.OrdinalIgnoreCase);
-    }
 
     /// <summary>The app registration with this client id, or null.</summary>
     public AppRegistration? FindApp(string clientId)

@@ -7,7 +7,7 @@ namespace PbiPreflight.Emulator;
 /// keys. MSAL does not need them when instance discovery is off, but a client that asks gets
 /// answers pointing back at the emulator (api-facts §1.9).
 /// </summary>
-public sealed class EntraMetadata(EmulatedTenant tenant, TokenIssuer issuer, TimeProvider clock)
+public sealed class EntraMetadata(TenantDirectory tenants, TokenIssuer issuer, TimeProvider clock)
 {
     /// <summary>Adds the discovery routes.</summary>
     public void Map(IEndpointRouteBuilder routes)
@@ -22,7 +22,7 @@ public sealed class EntraMetadata(EmulatedTenant tenant, TokenIssuer issuer, Tim
         var host = context.Request.Host.Value!;
 
         // The tenant is taken from the authorization endpoint the client names, as Entra does.
-        var tenantSegment = tenant.TenantId;
+        var tenantSegment = tenants.Primary.TenantId;
         var authorizationEndpoint = context.Request.Query["authorization_endpoint"].ToString();
         if (Uri.TryCreate(authorizationEndpoint, UriKind.Absolute, out var endpoint) && endpoint.Segments.Length > 1)
         {
@@ -46,7 +46,8 @@ public sealed class EntraMetadata(EmulatedTenant tenant, TokenIssuer issuer, Tim
     private Task OpenIdConfigurationAsync(HttpContext context)
     {
         var segment = (string)context.GetRouteValue("tenant")!;
-        if (!tenant.IsServed(segment))
+        var tenant = tenants.FindServed(segment);
+        if (tenant is null)
         {
             return EntraError.BadRequest("invalid_tenant", 90002, $"Tenant '{segment}' not found.")
                 .WriteAsync(context, clock.GetUtcNow());

@@ -3,15 +3,16 @@ using System.Text.Json.Nodes;
 namespace PbiPreflight.Emulator;
 
 /// <summary>A Power BI caller: the app behind the bearer token and what the tenant settings allow it.</summary>
+/// <param name="Tenant">The tenant the token belongs to; every answer comes from its model.</param>
 /// <param name="App">The calling app registration.</param>
 /// <param name="Access">What it may do.</param>
-public sealed record PowerBiCaller(AppRegistration App, CallerAccess Access);
+public sealed record PowerBiCaller(EmulatedTenant Tenant, AppRegistration App, CallerAccess Access);
 
 /// <summary>
 /// Authenticates Power BI requests from their bearer token and applies the tenant settings, and
 /// writes Power BI's error bodies (api-facts §2.7).
 /// </summary>
-public sealed class PowerBiAccess(EmulatedTenant tenant, TokenIssuer issuer, TimeProvider clock)
+public sealed class PowerBiAccess(TenantDirectory tenants, TokenIssuer issuer, TimeProvider clock)
 {
     /// <summary>
     /// Returns the caller of a request whose token is valid, or writes the refusal and returns null:
@@ -41,9 +42,9 @@ public sealed class PowerBiAccess(EmulatedTenant tenant, TokenIssuer issuer, Tim
             return null;
         }
 
-        var app = status == TokenStatus.Valid
-            && claims?["tid"]?.GetValue<string>() == tenant.TenantId
-            && PowerBiResources.IsPowerBi(claims["aud"]?.GetValue<string>() ?? "")
+        var tenant = status == TokenStatus.Valid ? tenants.FindById(claims?["tid"]?.GetValue<string>()) : null;
+        var app = tenant is not null
+            && PowerBiResources.IsPowerBi(claims!["aud"]?.GetValue<string>() ?? "")
             && claims["oid"]?.GetValue<string>() is { } objectId
                 ? tenant.FindAppByServicePrincipal(objectId)
                 : null;
@@ -53,7 +54,7 @@ public sealed class PowerBiAccess(EmulatedTenant tenant, TokenIssuer issuer, Tim
             return null;
         }
 
-        return new PowerBiCaller(app, tenant.AccessFor(app));
+        return new PowerBiCaller(tenant!, app, tenant!.AccessFor(app));
     }
 
     /// <summary>Like <see cref="AuthenticateAsync"/>, but also requires read-only admin API access.</summary>

@@ -87,9 +87,9 @@ public static class Program
             return ExitStartFailed;
         }
 
-        var tenant = app.Services.GetRequiredService<EmulatedTenant>();
+        var tenants = app.Services.GetRequiredService<TenantDirectory>();
         var url = $"https://127.0.0.1:{BoundPort(app)}";
-        WriteReadyLine(url, authority.CertificatePath, tenant.ReadyCredentials(), scenario.Name);
+        WriteReadyLine(url, authority.CertificatePath, tenants, scenario.Name);
 
         using var stopping = new CancellationTokenSource();
         var watcher = options.ParentProcessId is { } parentId
@@ -150,15 +150,16 @@ public static class Program
         });
 
         var clock = TimeProvider.System;
-        var tenant = new EmulatedTenant(scenario.Model, clock.GetUtcNow());
+        var tenants = new TenantDirectory(
+            scenario.Model, options.Tenants ?? scenario.Model.Tenants, clock.GetUtcNow());
         var issuer = new TokenIssuer();
-        var access = new PowerBiAccess(tenant, issuer, clock);
-        builder.Services.AddSingleton(tenant);
+        var access = new PowerBiAccess(tenants, issuer, clock);
+        builder.Services.AddSingleton(tenants);
         builder.Services.AddSingleton(issuer);
 
         var app = builder.Build();
 
-        var requestLog = new RequestLog(clock);
+        var requestLog = new RequestLog(tenants, clock);
         var latency = new Latency(scenario.Model.LatencyMs);
         var faults = new Faults(scenario.Model.Faults, clock, app.Lifetime.ApplicationStopping);
         var overrides = new Overrides(scenario.Model.Overrides);
@@ -170,12 +171,12 @@ public static class Program
         app.UseRouting();
 
         requestLog.Map(app);
-        new TokenEndpoint(tenant, issuer, clock).Map(app);
-        new EntraMetadata(tenant, issuer, clock).Map(app);
-        new PowerBiEndpoints(tenant, access, clock).Map(app);
-        new ScannerEndpoints(tenant, access, new ScanStore(), clock).Map(app);
-        new FabricEndpoints(tenant, issuer, clock).Map(app);
-        new GraphEndpoints(tenant, issuer, clock).Map(app);
+        new TokenEndpoint(tenants, issuer, clock).Map(app);
+        new EntraMetadata(tenants, issuer, clock).Map(app);
+        new PowerBiEndpoints(access, clock).Map(app);
+        new ScannerEndpoints(access, new ScanStore(), clock).Map(app);
+        new FabricEndpoints(tenants, issuer, clock).Map(app);
+        new GraphEndpoints(tenants, issuer, clock).Map(app);
         app.MapFallback(HttpJson.NotFoundAsync);
         return app;
     }
@@ -200,8 +201,9 @@ public static class Program
         return new Uri(address).Port;
     }
 
-    private static void WriteReadyLine(string url, string caPath, UserCredentials credentials, string scenario)
+    private static void WriteReadyLine(string url, string caPath, TenantDirectory tenants, string scenario)
     {
+        var credentials = tenants.Primary.ReadyCredentials();
         var line = new JsonObject
         {
             ["url"] = url,
@@ -210,6 +212,15 @@ public static class Program
             ["clientId"] = credentials.ClientId,
             ["clientSecret"] = credentials.ClientSecret,
             ["scenario"] = scenario,
+
+            // Every tenant served, tenant 0 (the fields above) first.
+            ["tenants"] = new JsonArray([.. tenants.All.Select(t => t.ReadyCredentials()).Select(c =>
+                (JsonNode)new JsonObject
+                {
+                    ["tenantId"] = c.TenantId,
+                    ["clientId"] = c.ClientId,
+                    ["clientSecret"] = c.ClientSecret,
+                })]),
         };
 
         // Relaxed escaping keeps paths and secrets readable; the line is still valid JSON.

@@ -20,6 +20,12 @@ public sealed class Scenario
     /// <summary>Lifetime of issued access tokens, in seconds.</summary>
     public int TokenLifetimeSeconds { get; set; } = 3599;
 
+    /// <summary>
+    /// How many tenants to serve: this model as tenant 0 and copies of it with their own ids and
+    /// credentials (see <see cref="TenantDirectory"/>). <c>--tenants</c> on the command line wins.
+    /// </summary>
+    public int Tenants { get; set; } = 1;
+
     /// <summary>The directory tenant the emulator serves.</summary>
     public TenantInfo Tenant { get; set; } = new();
 

@@ -189,6 +189,11 @@ public static class ScenarioLoader
             problems.Add("latencyMs and scanDurationMs must be >= 0, tokenLifetimeSeconds > 0");
         }
 
+        if (model.Tenants is < 1 or > TenantDirectory.MaxTenants)
+        {
+            problems.Add($"tenants must be between 1 and {TenantDirectory.MaxTenants}");
+        }
+
         if (model.GeneratedWorkspaces is < 0 or > WorkspaceCatalog.MaxGenerated)
         {
             problems.Add($"generatedWorkspaces must be between 0 and {WorkspaceCatalog.MaxGenerated}");

@@ -10,7 +10,7 @@ namespace PbiPreflight.Emulator;
 /// Microsoft Entra ID's v2.0 token endpoint for the client-credentials grant with a shared
 /// secret. Every refusal is the one Entra gives for the same mistake (api-facts §1.7, §1.8).
 /// </summary>
-public sealed partial class TokenEndpoint(EmulatedTenant tenant, TokenIssuer issuer, TimeProvider clock)
+public sealed partial class TokenEndpoint(TenantDirectory tenants, TokenIssuer issuer, TimeProvider clock)
 {
     private const string DefaultScopeSuffix = "/.default";
 
@@ -25,15 +25,15 @@ public sealed partial class TokenEndpoint(EmulatedTenant tenant, TokenIssuer iss
         var segment = (string)context.GetRouteValue("tenant")!;
         var form = await ReadFormAsync(context);
 
-        var refusal = Check(context, segment, form, out var app, out var resource);
+        var refusal = Check(context, segment, form, out var tenant, out var app, out var resource);
         if (refusal is not null)
         {
             await refusal.WriteAsync(context, clock.GetUtcNow());
             return;
         }
 
-        var token = issuer.Issue(tenant, app!, resource!, clock.GetUtcNow());
-        var lifetime = tenant.Model.TokenLifetimeSeconds;
+        var token = issuer.Issue(tenant!, app!, resource!, clock.GetUtcNow());
+        var lifetime = tenant!.Model.TokenLifetimeSeconds;
         var body = new JsonObject
         {
             ["token_type"] = "Bearer",
@@ -65,8 +65,14 @@ public sealed partial class TokenEndpoint(EmulatedTenant tenant, TokenIssuer iss
     }
 
     private EntraError? Check(
-        HttpContext context, string segment, IFormCollection form, out AppRegistration? app, out string? resource)
+        HttpContext context,
+        string segment,
+        IFormCollection form,
+        out EmulatedTenant? tenant,
+        out AppRegistration? app,
+        out string? resource)
     {
+        tenant = null;
         app = null;
         resource = null;
 
@@ -83,7 +89,8 @@ public sealed partial class TokenEndpoint(EmulatedTenant tenant, TokenIssuer iss
                 $"Specified tenant identifier '{segment}' is neither a valid DNS name, nor a valid external domain.");
         }
 
-        if (!tenant.IsServed(segment))
+        tenant = tenants.FindServed(segment);
+        if (tenant is null)
         {
             return EntraError.BadRequest("invalid_request", 90002,
                 $"Tenant '{segment}' not found. Check to make sure you have the correct tenant ID and are signing "
@@ -125,7 +132,7 @@ public sealed partial class TokenEndpoint(EmulatedTenant tenant, TokenIssuer iss
                 + "to by any user in the tenant. You may have sent your authentication request to the wrong tenant.");
         }
 
-        var credentialRefusal = CheckCredential(app, secret, form["client_assertion"].ToString());
+        var credentialRefusal = CheckCredential(tenant, app, secret, form["client_assertion"].ToString());
         if (credentialRefusal is not null)
         {
             return credentialRefusal;
@@ -180,7 +187,7 @@ public sealed partial class TokenEndpoint(EmulatedTenant tenant, TokenIssuer iss
         return null;
     }
 
-    private EntraError? CheckCredential(AppRegistration app, string? secret, string assertion)
+    private EntraError? CheckCredential(EmulatedTenant tenant, AppRegistration app, string? secret, string assertion)
     {
         if (string.IsNullOrEmpty(secret) && assertion.Length == 0)
         {

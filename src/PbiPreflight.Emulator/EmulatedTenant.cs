@@ -51,6 +51,19 @@ public sealed class EmulatedTenant
         return _appsByClientId.GetValueOrDefault(clientId);
     }
 
+    /// <summary>The user with this sign-in name (case-insensitive), or null.</summary>
+    public UserAccount? FindUser(string userPrincipalName)
+    {
+        return Model.Users.Find(
+            u => string.Equals(u.UserPrincipalName, userPrincipalName, StringComparison.OrdinalIgnoreCase));
+    }
+
+    /// <summary>The user with this object id, or null.</summary>
+    public UserAccount? FindUserById(string objectId)
+    {
+        return Model.Users.Find(u => string.Equals(u.ObjectId, objectId, StringComparison.OrdinalIgnoreCase));
+    }
+
     /// <summary>The app whose service principal has this object id, or null.</summary>
     public AppRegistration? FindAppByServicePrincipal(string servicePrincipalId)
     {
@@ -76,18 +89,44 @@ public sealed class EmulatedTenant
     /// An app with Power BI application permissions is refused by the admin APIs: the two ways of
     /// authorising a service principal are mutually exclusive.
     /// </summary>
-    public CallerAccess AccessFor(AppRegistration app)
+    /// <param name="app">The calling app.</param>
+    /// <param name="roles">The token's <c>roles</c>; any Power BI application permission there closes the admin APIs.</param>
+    public CallerAccess AccessFor(AppRegistration app, IReadOnlyCollection<string> roles)
     {
         var settings = Model.TenantSettings;
         var publicApis = Allows(settings.ServicePrincipalsCanUseApis, app.ServicePrincipalId);
         var adminApis = Allows(settings.ServicePrincipalsCanAccessReadOnlyAdminApis, app.ServicePrincipalId)
-            && app.ApplicationPermissions.Count == 0;
+            && roles.Count == 0;
 
         // Both "Enhance admin APIs responses" settings reach service principals only through the
         // read-only admin API setting, and expressions need detailed metadata too.
         var detailed = adminApis && Allows(settings.EnhanceAdminApisDetailedMetadata, app.ServicePrincipalId);
         var expressions = detailed && Allows(settings.EnhanceAdminApisExpressions, app.ServicePrincipalId);
         return new CallerAccess(publicApis, adminApis, detailed, expressions);
+    }
+
+    /// <summary>
+    /// Applies the tenant settings and the user's role to a delegated caller. Tenant settings for service
+    /// principals do not concern users; the admin APIs need a Fabric administrator whose token carries
+    /// Tenant.Read.All or Tenant.ReadWrite.All, and <c>groups</c> needs a Workspace scope.
+    /// </summary>
+    public CallerAccess AccessForUser(UserAccount user, IReadOnlySet<string> scopes)
+    {
+        var settings = Model.TenantSettings;
+        var publicApis = scopes.Contains("Workspace.Read.All") || scopes.Contains("Workspace.ReadWrite.All");
+        var adminApis = user.FabricAdministrator
+            && (scopes.Contains("Tenant.Read.All") || scopes.Contains("Tenant.ReadWrite.All"));
+        var detailed = adminApis && Allows(settings.EnhanceAdminApisDetailedMetadata, user.ObjectId);
+        var expressions = detailed && Allows(settings.EnhanceAdminApisExpressions, user.ObjectId);
+        return new CallerAccess(publicApis, adminApis, detailed, expressions);
+    }
+
+    /// <summary>True when the workspace lists the user (by sign-in name or object id) among its users.</summary>
+    public static bool IsUserMember(Workspace workspace, UserAccount user)
+    {
+        return workspace.Users.Any(u =>
+            string.Equals(u["identifier"]?.ToString(), user.UserPrincipalName, StringComparison.OrdinalIgnoreCase)
+            || string.Equals(u["graphId"]?.ToString(), user.ObjectId, StringComparison.OrdinalIgnoreCase));
     }
 
     /// <summary>True when the service principal is a member of the workspace.</summary>
@@ -105,6 +144,8 @@ public sealed class EmulatedTenant
             TenantId = Model.UserTenant?.TenantId ?? Model.Tenant.Id,
             ClientId = Model.UserTenant?.ClientId ?? firstApp?.ClientId ?? "",
             ClientSecret = Model.UserTenant?.ClientSecret ?? firstApp?.Secrets.FirstOrDefault()?.Value ?? "",
+            UserName = Model.UserTenant?.UserName ?? Model.Users.FirstOrDefault()?.UserPrincipalName,
+            Password = Model.UserTenant?.Password ?? Model.Users.FirstOrDefault()?.Password,
         };
     }
 

@@ -38,22 +38,39 @@ public sealed class FabricEndpoints(TenantDirectory tenants, TokenIssuer issuer,
             return;
         }
 
-        var audience = claims?["aud"]?.GetValue<string>() ?? "";
-        var tenant = status == TokenStatus.Valid ? tenants.FindById(claims?["tid"]?.GetValue<string>()) : null;
-        var app = tenant is not null
-            && (PowerBiResources.IsPowerBi(audience) || PowerBiResources.IsFabric(audience))
-            && claims!["oid"]?.GetValue<string>() is { } objectId
-                ? tenant.FindAppByServicePrincipal(objectId)
-                : null;
+        var caller = status == TokenStatus.Valid
+            ? TokenCaller.From(tenants, claims!, a => PowerBiResources.IsPowerBi(a) || PowerBiResources.IsFabric(a))
+            : null;
+
+        // A user needs a Tenant scope and the Fabric administrator role; the service answers a user it
+        // knows with 403, not the 401 an unadmitted service principal gets (status assumed, §8.4).
+        if (caller?.User is { } user)
+        {
+            if (!caller.Scopes.Contains("Tenant.Read.All") && !caller.Scopes.Contains("Tenant.ReadWrite.All"))
+            {
+                await ErrorAsync(context, requestId, "InsufficientScopes",
+                    "The caller does not have sufficient scopes to perform this operation.", 403);
+                return;
+            }
+
+            if (!user.FabricAdministrator)
+            {
+                await ErrorAsync(context, requestId, "Forbidden", "The caller doesn't have permissions to call the API",
+                    403);
+                return;
+            }
+        }
 
         // Which setting admits a service principal here is not documented; the read-only admin API
         // setting (and its rule against Power BI application permissions) is the expected one.
-        if (app is null || !tenant!.AccessFor(app).ReadOnlyAdminApis)
+        else if (caller is null || !caller.PowerBiAccess().ReadOnlyAdminApis)
         {
             await ErrorAsync(
                 context, requestId, "Unauthorized", "The caller is not authenticated to access this resource");
             return;
         }
+
+        var tenant = caller!.Tenant;
 
         // Everything fits one page, so neither continuationToken nor continuationUri is sent; a
         // continuationToken in the request is accepted and changes nothing.
@@ -138,7 +155,8 @@ public sealed class FabricEndpoints(TenantDirectory tenants, TokenIssuer issuer,
         })]);
     }
 
-    private static Task ErrorAsync(HttpContext context, string requestId, string code, string message)
+    private static Task ErrorAsync(
+        HttpContext context, string requestId, string code, string message, int status = 401)
     {
         context.Response.Headers["x-ms-public-api-error-code"] = code;
         var body = new JsonObject
@@ -147,6 +165,6 @@ public sealed class FabricEndpoints(TenantDirectory tenants, TokenIssuer issuer,
             ["errorCode"] = code,
             ["message"] = message,
         };
-        return HttpJson.WriteAsync(context, StatusCodes.Status401Unauthorized, body);
+        return HttpJson.WriteAsync(context, status, body);
     }
 }

@@ -9,7 +9,8 @@ namespace PbiPreflight.Emulator;
 /// memberships and an app registration's credentials. They share <c>/v1.0</c> with Power BI, which
 /// keeps <c>/v1.0/myorg/</c>; everything else under <c>/v1.0</c> is Graph's.
 /// </summary>
-public sealed partial class GraphEndpoints(TenantDirectory tenants, TokenIssuer issuer, TimeProvider clock)
+public sealed partial class GraphEndpoints(
+    TenantDirectory tenants, TokenIssuer issuer, ClientCertificates certificates, TimeProvider clock)
 {
     private static readonly HashSet<string> ReadApplications = new(StringComparer.OrdinalIgnoreCase)
     {
@@ -107,20 +108,17 @@ public sealed partial class GraphEndpoints(TenantDirectory tenants, TokenIssuer 
         }
 
         // A Power BI or Fabric token is a valid token for the wrong audience; Graph does not say which.
-        var tenant = status == TokenStatus.Valid ? tenants.FindById(claims?["tid"]?.GetValue<string>()) : null;
-        var valid = tenant is not null
-            && GraphResources.IsGraph(claims!["aud"]?.GetValue<string>() ?? "")
-            && claims["oid"]?.GetValue<string>() is { } objectId
-            && tenant.FindAppByServicePrincipal(objectId) is not null;
-        if (!valid)
+        var caller = status == TokenStatus.Valid ? TokenCaller.From(tenants, claims!, GraphResources.IsGraph) : null;
+        if (caller is null)
         {
             await UnauthenticatedAsync(context, ids, "Access token validation failure.");
             return null;
         }
 
-        var roles = claims!["roles"] as JsonArray ?? [];
-        return new GraphCaller(tenant!, new HashSet<string>(
-            roles.Select(r => r?.GetValue<string>() ?? "").Where(r => r.Length > 0), StringComparer.OrdinalIgnoreCase));
+        // A delegated token carries its permissions in scp where an app-only token has roles.
+        var permissions = new HashSet<string>(caller.User is null ? caller.Roles : caller.Scopes,
+            StringComparer.OrdinalIgnoreCase);
+        return new GraphCaller(caller.Tenant, permissions);
     }
 
     private async Task MembershipAsync(
@@ -198,8 +196,10 @@ public sealed partial class GraphEndpoints(TenantDirectory tenants, TokenIssuer 
 
         body["passwordCredentials"] = new JsonArray([.. app.Secrets.Select(s => (JsonNode)PasswordCredential(tenant, s))]);
 
-        // Certificates are not modelled.
-        body["keyCredentials"] = new JsonArray();
+        body["keyCredentials"] = new JsonArray([.. app.Certificates
+            .Select(certificates.Find)
+            .OfType<ClientCertificate>()
+            .Select(c => (JsonNode)KeyCredential(c))]);
         await HttpJson.WriteAsync(context, StatusCodes.Status200OK, body);
     }
 
@@ -218,6 +218,23 @@ public sealed partial class GraphEndpoints(TenantDirectory tenants, TokenIssuer 
             ["keyId"] = secret.Id,
             ["secretText"] = null,
             ["startDateTime"] = GraphTime(start),
+        };
+    }
+
+    private static JsonObject KeyCredential(ClientCertificate item)
+    {
+        // Graph gives the SHA-1 thumbprint as customKeyIdentifier and never the key itself.
+        var certificate = item.Certificate;
+        return new JsonObject
+        {
+            ["customKeyIdentifier"] = certificate.Thumbprint,
+            ["displayName"] = certificate.Subject,
+            ["endDateTime"] = GraphTime(certificate.NotAfter.ToUniversalTime()),
+            ["key"] = null,
+            ["keyId"] = EmulatedTenant.StableGuid("key:" + certificate.Thumbprint),
+            ["startDateTime"] = GraphTime(certificate.NotBefore.ToUniversalTime()),
+            ["type"] = "AsymmetricX509Cert",
+            ["usage"] = "Verify",
         };
     }
 
@@ -254,6 +271,8 @@ public sealed partial class GraphEndpoints(TenantDirectory tenants, TokenIssuer 
         };
         return HttpJson.WriteAsync(context, status, body);
     }
+
+    private static string GraphTime(DateTime time) => GraphTime(new DateTimeOffset(time, TimeSpan.Zero));
 
     private static string GraphTime(DateTimeOffset time) =>
         time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);

@@ -2,11 +2,14 @@ using System.Text.Json.Nodes;
 
 namespace PbiPreflight.Emulator;
 
-/// <summary>A Power BI caller: the app behind the bearer token and what the tenant settings allow it.</summary>
-/// <param name="Tenant">The tenant the token belongs to; every answer comes from its model.</param>
-/// <param name="App">The calling app registration.</param>
+/// <summary>A Power BI caller: who the bearer token speaks for and what the tenant allows it.</summary>
+/// <param name="Token">The token's caller: tenant, app, user, roles and scopes.</param>
 /// <param name="Access">What it may do.</param>
-public sealed record PowerBiCaller(EmulatedTenant Tenant, AppRegistration App, CallerAccess Access);
+public sealed record PowerBiCaller(TokenCaller Token, CallerAccess Access)
+{
+    /// <summary>The tenant the token belongs to; every answer comes from its model.</summary>
+    public EmulatedTenant Tenant => Token.Tenant;
+}
 
 /// <summary>
 /// Authenticates Power BI requests from their bearer token and applies the tenant settings, and
@@ -42,19 +45,16 @@ public sealed class PowerBiAccess(TenantDirectory tenants, TokenIssuer issuer, T
             return null;
         }
 
-        var tenant = status == TokenStatus.Valid ? tenants.FindById(claims?["tid"]?.GetValue<string>()) : null;
-        var app = tenant is not null
-            && PowerBiResources.IsPowerBi(claims!["aud"]?.GetValue<string>() ?? "")
-            && claims["oid"]?.GetValue<string>() is { } objectId
-                ? tenant.FindAppByServicePrincipal(objectId)
-                : null;
-        if (app is null)
+        var caller = status == TokenStatus.Valid
+            ? TokenCaller.From(tenants, claims!, PowerBiResources.IsPowerBi)
+            : null;
+        if (caller is null)
         {
             await NotAuthorizedAsync(context);
             return null;
         }
 
-        return new PowerBiCaller(tenant!, app, tenant!.AccessFor(app));
+        return new PowerBiCaller(caller, caller.PowerBiAccess());
     }
 
     /// <summary>Like <see cref="AuthenticateAsync"/>, but also requires read-only admin API access.</summary>

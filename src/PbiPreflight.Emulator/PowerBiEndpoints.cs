@@ -73,10 +73,10 @@ public sealed class PowerBiEndpoints(PowerBiAccess access, TimeProvider clock)
             return;
         }
 
-        // A service principal sees the active shared workspaces it is a member of; it has no
-        // personal workspace. Generated workspaces have no members, so only explicit ones qualify.
+        // A caller sees the active shared workspaces it is a member of (a user's own personal
+        // workspace is not modelled). Generated workspaces have no members, so only explicit ones qualify.
         var visible = tenant.Workspaces.Explicit
-            .Where(w => EmulatedTenant.IsMember(w, caller.App.ServicePrincipalId))
+            .Where(caller.Token.IsMemberOf)
             .Where(w => w.State == "Active" && w.Type is not ("PersonalGroup" or "Personal"))
             .Where(w => query.Filter?.Matches(f => WorkspaceField(w, f)) ?? true)
             .ToList();

@@ -22,7 +22,7 @@ public sealed record RequestLogEntry(
 /// Remembers the requests answered so far, for tests to assert how many calls a check spent.
 /// Served at <c>GET /_emulator/requests</c> and cleared by <c>DELETE /_emulator/requests</c>.
 /// </summary>
-public sealed class RequestLog(TenantDirectory tenants, TimeProvider clock)
+public sealed partial class RequestLog(TenantDirectory tenants, TimeProvider clock)
 {
     /// <summary>
     /// The <see cref="HttpContext.Items"/> key an endpoint sets when it knows the tenant better than the
@@ -66,7 +66,7 @@ public sealed class RequestLog(TenantDirectory tenants, TimeProvider clock)
             var elapsed = stopwatch.Elapsed;
             var entry = new RequestLogEntry(
                 context.Request.Method,
-                EmulatorPaths.RawTarget(context),
+                MaskSecrets(EmulatorPaths.RawTarget(context)),
                 context.Response.StatusCode,
                 started,
                 Math.Round(elapsed.TotalMilliseconds, 1),
@@ -105,6 +105,12 @@ public sealed class RequestLog(TenantDirectory tenants, TimeProvider clock)
             ["tenantId"] = e.TenantId,
         })]);
         return HttpJson.WriteAsync(context, StatusCodes.Status200OK, body);
+    }
+
+    /// <summary>The target with the values of secret-bearing query parameters replaced by <c>***</c>.</summary>
+    public static string MaskSecrets(string target)
+    {
+        return SecretParameter().Replace(target, m => m.Groups["name"].Value + "=***");
     }
 
     private string? TenantOf(HttpContext context)
@@ -146,4 +152,12 @@ public sealed class RequestLog(TenantDirectory tenants, TimeProvider clock)
 
         context.Response.StatusCode = StatusCodes.Status204NoContent;
     }
+
+    // Secrets never travel in a query string from a well-behaved client, but a log must not keep
+    // them when a bad one sends them there.
+    [System.Text.RegularExpressions.GeneratedRegex(
+        @"(?<name>(?<=[?&])(client_secret|client_assertion|password|assertion|access_token|refresh_token|code|"
+        + @"device_code))=[^&#]*",
+        System.Text.RegularExpressions.RegexOptions.IgnoreCase)]
+    private static partial System.Text.RegularExpressions.Regex SecretParameter();
 }

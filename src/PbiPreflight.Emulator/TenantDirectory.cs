@@ -101,6 +101,16 @@ public sealed class TenantDirectory
             }
         }
 
+        foreach (var user in copy.Users)
+        {
+            user.UserPrincipalName = CopyUserName(user.UserPrincipalName, index);
+        }
+
+        if (copy.DeviceCode.User is { } deviceUser)
+        {
+            copy.DeviceCode.User = CopyUserName(deviceUser, index);
+        }
+
         // What the ready line reports keeps its meaning in every copy: a deliberately unknown tenant,
         // client or secret stays unknown, a real one becomes the copy's.
         if (copy.UserTenant is { } reported)
@@ -119,6 +129,11 @@ public sealed class TenantDirectory
             {
                 reported.ClientSecret = value;
             }
+
+            if (reported.UserName is not null)
+            {
+                reported.UserName = CopyUserName(reported.UserName, index);
+            }
         }
 
         return copy;
@@ -127,5 +142,13 @@ public sealed class TenantDirectory
     private static string CopyDomain(string domain, int index)
     {
         return $"t{index:D4}.{domain}";
+    }
+
+    private static string CopyUserName(string userPrincipalName, int index)
+    {
+        var at = userPrincipalName.LastIndexOf('@');
+        return at < 0
+            ? userPrincipalName
+            : userPrincipalName[..(at + 1)] + CopyDomain(userPrincipalName[(at + 1)..], index);
     }
 }

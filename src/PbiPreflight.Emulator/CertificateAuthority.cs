@@ -116,6 +116,66 @@ public sealed class CertificateAuthority : IDisposable
         return X509CertificateLoader.LoadPkcs12(pfx, password, X509KeyStorageFlags.Exportable);
     }
 
+    /// <summary>
+    /// Issues a client-authentication certificate with the given validity (which may lie wholly in the
+    /// past, for an expired certificate) and an exportable RSA 2048 key.
+    /// </summary>
+    public X509Certificate2 IssueClientCertificate(string subject, DateTimeOffset notBefore, DateTimeOffset notAfter)
+    {
+        using var key = RSA.Create(2048);
+        var request = new CertificateRequest(subject, key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
+        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature, true));
+        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension(
+            [new Oid("1.3.6.1.5.5.7.3.2", "Client Authentication")], false));
+        request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, false));
+        request.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(
+            _certificate, includeKeyIdentifier: true, includeIssuerAndSerial: false));
+
+        // A certificate that ended before this CA began cannot be issued by it; it is self-signed
+        // instead, as most app registration certificates are anyway.
+        if (notAfter <= _certificate.NotBefore.ToUniversalTime())
+        {
+            using var selfSigned = request.CreateSelfSigned(notBefore, notAfter);
+            return Reload(selfSigned);
+        }
+
+        // A leaf may not reach outside its issuer's validity.
+        if (notBefore < _certificate.NotBefore.ToUniversalTime())
+        {
+            notBefore = _certificate.NotBefore.ToUniversalTime();
+        }
+
+        if (notAfter > _certificate.NotAfter.ToUniversalTime())
+        {
+            notAfter = _certificate.NotAfter.ToUniversalTime();
+        }
+
+        using var issued = request.Create(_certificate, notBefore, notAfter, NewSerialNumber());
+        using var withKey = issued.CopyWithPrivateKey(key);
+        return Reload(withKey);
+    }
+
+    private static X509Certificate2 Reload(X509Certificate2 withKey)
+    {
+        var password = Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
+        return X509CertificateLoader.LoadPkcs12(
+            withKey.Export(X509ContentType.Pkcs12, password), password, X509KeyStorageFlags.Exportable);
+    }
+
+    /// <summary>True when <paramref name="leaf"/> carries a valid signature of this CA.</summary>
+    public bool Issued(X509Certificate2 leaf)
+    {
+        using var chain = new X509Chain();
+        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+        chain.ChainPolicy.CustomTrustStore.Add(_certificate);
+        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+
+        // Dates are the token endpoint's own check; here only the issuer matters.
+        chain.ChainPolicy.VerificationFlags = X509VerificationFlags.IgnoreNotTimeValid;
+        return chain.Build(leaf);
+    }
+
     /// <inheritdoc />
     public void Dispose()
     {

@@ -17,10 +17,14 @@ public sealed class EmulatedTenant
     private readonly Dictionary<string, AppRegistration> _appsByServicePrincipal;
 
     /// <summary>Builds the look-ups; secret expiry is measured from <paramref name="startedAt"/>.</summary>
-    public EmulatedTenant(Scenario model, DateTimeOffset startedAt)
+    /// <param name="model">The tenant model.</param>
+    /// <param name="startedAt">When the emulator started.</param>
+    /// <param name="index">The tenant's position among the tenants served; 0 is the scenario's own.</param>
+    public EmulatedTenant(Scenario model, DateTimeOffset startedAt, int index = 0)
     {
         Model = model;
         StartedAt = startedAt;
+        Index = index;
         Workspaces = new WorkspaceCatalog(model.Workspaces, model.GeneratedWorkspaces, model.Generate);
         _appsByClientId = model.Apps.ToDictionary(a => a.ClientId, StringComparer.OrdinalIgnoreCase);
         _appsByServicePrincipal = model.Apps.ToDictionary(a => a.ServicePrincipalId, StringComparer.OrdinalIgnoreCase);
@@ -32,23 +36,32 @@ public sealed class EmulatedTenant
     /// <summary>When the emulator started.</summary>
     public DateTimeOffset StartedAt { get; }
 
+    /// <summary>The tenant's position among the tenants served; 0 is the scenario's own model.</summary>
+    public int Index { get; }
+
     /// <summary>All workspaces, explicit and generated.</summary>
     public WorkspaceCatalog Workspaces { get; }
 
     /// <summary>The tenant id.</summary>
     public string TenantId => Model.Tenant.Id;
 
-    /// <summary>True when an authority segment (tenant id or verified domain) names this tenant.</summary>
-    public bool IsServed(string tenantSegment)
-    {
-        return string.Equals(tenantSegment, Model.Tenant.Id, StringComparison.OrdinalIgnoreCase)
-            || Model.Tenant.Domains.Contains(tenantSegment, StringComparer.OrdinalIgnoreCase);
-    }
-
     /// <summary>The app registration with this client id, or null.</summary>
     public AppRegistration? FindApp(string clientId)
     {
         return _appsByClientId.GetValueOrDefault(clientId);
+    }
+
+    /// <summary>The user with this sign-in name (case-insensitive), or null.</summary>
+    public UserAccount? FindUser(string userPrincipalName)
+    {
+        return Model.Users.Find(
+            u => string.Equals(u.UserPrincipalName, userPrincipalName, StringComparison.OrdinalIgnoreCase));
+    }
+
+    /// <summary>The user with this object id, or null.</summary>
+    public UserAccount? FindUserById(string objectId)
+    {
+        return Model.Users.Find(u => string.Equals(u.ObjectId, objectId, StringComparison.OrdinalIgnoreCase));
     }
 
     /// <summary>The app whose service principal has this object id, or null.</summary>
@@ -76,18 +89,44 @@ public sealed class EmulatedTenant
     /// An app with Power BI application permissions is refused by the admin APIs: the two ways of
     /// authorising a service principal are mutually exclusive.
     /// </summary>
-    public CallerAccess AccessFor(AppRegistration app)
+    /// <param name="app">The calling app.</param>
+    /// <param name="roles">The token's <c>roles</c>; any Power BI application permission there closes the admin APIs.</param>
+    public CallerAccess AccessFor(AppRegistration app, IReadOnlyCollection<string> roles)
     {
         var settings = Model.TenantSettings;
         var publicApis = Allows(settings.ServicePrincipalsCanUseApis, app.ServicePrincipalId);
         var adminApis = Allows(settings.ServicePrincipalsCanAccessReadOnlyAdminApis, app.ServicePrincipalId)
-            && app.ApplicationPermissions.Count == 0;
+            && roles.Count == 0;
 
         // Both "Enhance admin APIs responses" settings reach service principals only through the
         // read-only admin API setting, and expressions need detailed metadata too.
         var detailed = adminApis && Allows(settings.EnhanceAdminApisDetailedMetadata, app.ServicePrincipalId);
         var expressions = detailed && Allows(settings.EnhanceAdminApisExpressions, app.ServicePrincipalId);
         return new CallerAccess(publicApis, adminApis, detailed, expressions);
+    }
+
+    /// <summary>
+    /// Applies the tenant settings and the user's role to a delegated caller. Tenant settings for service
+    /// principals do not concern users; the admin APIs need a Fabric administrator whose token carries
+    /// Tenant.Read.All or Tenant.ReadWrite.All, and <c>groups</c> needs a Workspace scope.
+    /// </summary>
+    public CallerAccess AccessForUser(UserAccount user, IReadOnlySet<string> scopes)
+    {
+        var settings = Model.TenantSettings;
+        var publicApis = scopes.Contains("Workspace.Read.All") || scopes.Contains("Workspace.ReadWrite.All");
+        var adminApis = user.FabricAdministrator
+            && (scopes.Contains("Tenant.Read.All") || scopes.Contains("Tenant.ReadWrite.All"));
+        var detailed = adminApis && Allows(settings.EnhanceAdminApisDetailedMetadata, user.ObjectId);
+        var expressions = detailed && Allows(settings.EnhanceAdminApisExpressions, user.ObjectId);
+        return new CallerAccess(publicApis, adminApis, detailed, expressions);
+    }
+
+    /// <summary>True when the workspace lists the user (by sign-in name or object id) among its users.</summary>
+    public static bool IsUserMember(Workspace workspace, UserAccount user)
+    {
+        return workspace.Users.Any(u =>
+            string.Equals(u["identifier"]?.ToString(), user.UserPrincipalName, StringComparison.OrdinalIgnoreCase)
+            || string.Equals(u["graphId"]?.ToString(), user.ObjectId, StringComparison.OrdinalIgnoreCase));
     }
 
     /// <summary>True when the service principal is a member of the workspace.</summary>
@@ -105,6 +144,8 @@ public sealed class EmulatedTenant
             TenantId = Model.UserTenant?.TenantId ?? Model.Tenant.Id,
             ClientId = Model.UserTenant?.ClientId ?? firstApp?.ClientId ?? "",
             ClientSecret = Model.UserTenant?.ClientSecret ?? firstApp?.Secrets.FirstOrDefault()?.Value ?? "",
+            UserName = Model.UserTenant?.UserName ?? Model.Users.FirstOrDefault()?.UserPrincipalName,
+            Password = Model.UserTenant?.Password ?? Model.Users.FirstOrDefault()?.Password,
         };
     }
 

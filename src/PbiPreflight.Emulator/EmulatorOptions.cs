@@ -6,14 +6,14 @@ namespace PbiPreflight.Emulator;
 /// <summary>
 /// The command line of the emulator:
 /// <c>--scenario &lt;name or path&gt; [--port &lt;n&gt;] [--ca-dir &lt;dir&gt;] [--parent-pid &lt;pid&gt;]
-/// [--tls-max &lt;version&gt;] [--cert-host &lt;dns name&gt;]</c>.
+/// [--tls-max &lt;version&gt;] [--cert-host &lt;dns name&gt;] [--tenants &lt;n&gt;]</c>.
 /// </summary>
 public sealed class EmulatorOptions
 {
     /// <summary>The text printed on standard error when the command line cannot be used.</summary>
     public const string Usage =
         "usage: PbiPreflight.Emulator --scenario <name or path> [--port <n>] [--ca-dir <dir>] [--parent-pid <pid>]"
-        + " [--tls-max 1.0|1.1|1.2|1.3] [--cert-host <dns name>]";
+        + " [--tls-max 1.0|1.1|1.2|1.3] [--cert-host <dns name>] [--tenants <n>]";
 
     /// <summary>A shipped scenario name (file in Scenarios/) or a path to a scenario file.</summary>
     public required string Scenario { get; init; }
@@ -40,6 +40,9 @@ public sealed class EmulatorOptions
     /// </summary>
     public string? CertificateHost { get; init; }
 
+    /// <summary>How many tenants to serve, replacing the scenario's <c>tenants</c>; null keeps the scenario's.</summary>
+    public int? Tenants { get; init; }
+
     /// <summary>
     /// Reads the command line. Returns null and sets <paramref name="error"/> when it is unusable.
     /// </summary>
@@ -51,6 +54,7 @@ public sealed class EmulatorOptions
         int? parentProcessId = null;
         SslProtocols? tlsMax = null;
         string? certificateHost = null;
+        int? tenants = null;
 
         for (var i = 0; i < args.Count; i++)
         {
@@ -124,6 +128,17 @@ public sealed class EmulatorOptions
                     certificateHost = value;
                     break;
 
+                case "--tenants":
+                    if (!int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var count)
+                        || count is < 1 or > TenantDirectory.MaxTenants)
+                    {
+                        error = $"--tenants must be a number between 1 and {TenantDirectory.MaxTenants}, not '{value}'";
+                        return null;
+                    }
+
+                    tenants = count;
+                    break;
+
                 default:
                     error = $"unknown option '{name}'";
                     return null;
@@ -145,6 +160,7 @@ public sealed class EmulatorOptions
             ParentProcessId = parentProcessId,
             TlsMax = tlsMax,
             CertificateHost = certificateHost,
+            Tenants = tenants,
         };
     }
 

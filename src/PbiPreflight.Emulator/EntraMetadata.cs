@@ -7,7 +7,7 @@ namespace PbiPreflight.Emulator;
 /// keys. MSAL does not need them when instance discovery is off, but a client that asks gets
 /// answers pointing back at the emulator (api-facts §1.9).
 /// </summary>
-public sealed class EntraMetadata(EmulatedTenant tenant, TokenIssuer issuer, TimeProvider clock)
+public sealed class EntraMetadata(TenantDirectory tenants, TokenIssuer issuer, TimeProvider clock)
 {
     /// <summary>Adds the discovery routes.</summary>
     public void Map(IEndpointRouteBuilder routes)
@@ -15,6 +15,46 @@ public sealed class EntraMetadata(EmulatedTenant tenant, TokenIssuer issuer, Tim
         routes.MapGet("/common/discovery/instance", InstanceDiscoveryAsync);
         routes.MapGet("/{tenant}/v2.0/.well-known/openid-configuration", OpenIdConfigurationAsync);
         routes.MapGet("/{tenant}/discovery/v2.0/keys", KeysAsync);
+        routes.MapGet("/common/userrealm/{userName}", UserRealmAsync);
+    }
+
+    private Task UserRealmAsync(HttpContext context)
+    {
+        // Home-realm discovery, which MSAL does before a username/password grant: is the account's
+        // domain managed by Entra, or federated with an identity provider that checks the password?
+        var userName = (string)context.GetRouteValue("userName")!;
+        var domain = userName[(userName.LastIndexOf('@') + 1)..];
+        var tenant = tenants.FindServed(domain);
+        if (tenant is null)
+        {
+            return HttpJson.WriteAsync(context, StatusCodes.Status200OK, new JsonObject
+            {
+                ["ver"] = "1.0",
+                ["account_type"] = "Unknown",
+                ["cloud_instance_name"] = "microsoftonline.com",
+            });
+        }
+
+        var federated = tenant.FindUser(userName)?.Federated == true;
+        var body = new JsonObject
+        {
+            ["ver"] = "1.0",
+            ["account_type"] = federated ? "Federated" : "Managed",
+            ["domain_name"] = domain,
+            ["cloud_instance_name"] = "microsoftonline.com",
+            ["cloud_audience_urn"] = "urn:federation:MicrosoftOnline",
+        };
+
+        if (federated)
+        {
+            // The identity provider is not emulated; its addresses answer 404, so a client that follows
+            // them fails instead of reaching a real server.
+            body["federation_protocol"] = "WSTrust";
+            body["federation_metadata_url"] = $"{BaseUrl(context)}/adfs/services/trust/mex";
+            body["federation_active_auth_url"] = $"{BaseUrl(context)}/adfs/services/trust/2005/usernamemixed";
+        }
+
+        return HttpJson.WriteAsync(context, StatusCodes.Status200OK, body);
     }
 
     private Task InstanceDiscoveryAsync(HttpContext context)
@@ -22,7 +62,7 @@ public sealed class EntraMetadata(EmulatedTenant tenant, TokenIssuer issuer, Tim
         var host = context.Request.Host.Value!;
 
         // The tenant is taken from the authorization endpoint the client names, as Entra does.
-        var tenantSegment = tenant.TenantId;
+        var tenantSegment = tenants.Primary.TenantId;
         var authorizationEndpoint = context.Request.Query["authorization_endpoint"].ToString();
         if (Uri.TryCreate(authorizationEndpoint, UriKind.Absolute, out var endpoint) && endpoint.Segments.Length > 1)
         {
@@ -46,7 +86,8 @@ public sealed class EntraMetadata(EmulatedTenant tenant, TokenIssuer issuer, Tim
     private Task OpenIdConfigurationAsync(HttpContext context)
     {
         var segment = (string)context.GetRouteValue("tenant")!;
-        if (!tenant.IsServed(segment))
+        var tenant = tenants.FindServed(segment);
+        if (tenant is null)
         {
             return EntraError.BadRequest("invalid_tenant", 90002, $"Tenant '{segment}' not found.")
                 .WriteAsync(context, clock.GetUtcNow());

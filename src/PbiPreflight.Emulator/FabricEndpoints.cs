@@ -6,7 +6,7 @@ namespace PbiPreflight.Emulator;
 /// The Fabric admin API's List Tenant Settings (api-facts §8), built from the scenario's tenant
 /// settings, with Fabric's ErrorResponse for refusals (§8.4).
 /// </summary>
-public sealed class FabricEndpoints(EmulatedTenant tenant, TokenIssuer issuer, TimeProvider clock)
+public sealed class FabricEndpoints(TenantDirectory tenants, TokenIssuer issuer, TimeProvider clock)
 {
     private const string AdminApiGroup = "AdminApiSettings";
     private const string DeveloperGroup = "DeveloperSettings";
@@ -38,26 +38,43 @@ public sealed class FabricEndpoints(EmulatedTenant tenant, TokenIssuer issuer, T
             return;
         }
 
-        var audience = claims?["aud"]?.GetValue<string>() ?? "";
-        var app = status == TokenStatus.Valid
-            && claims?["tid"]?.GetValue<string>() == tenant.TenantId
-            && (PowerBiResources.IsPowerBi(audience) || PowerBiResources.IsFabric(audience))
-            && claims["oid"]?.GetValue<string>() is { } objectId
-                ? tenant.FindAppByServicePrincipal(objectId)
-                : null;
+        var caller = status == TokenStatus.Valid
+            ? TokenCaller.From(tenants, claims!, a => PowerBiResources.IsPowerBi(a) || PowerBiResources.IsFabric(a))
+            : null;
+
+        // A user needs a Tenant scope and the Fabric administrator role; the service answers a user it
+        // knows with 403, not the 401 an unadmitted service principal gets (status assumed, §8.4).
+        if (caller?.User is { } user)
+        {
+            if (!caller.Scopes.Contains("Tenant.Read.All") && !caller.Scopes.Contains("Tenant.ReadWrite.All"))
+            {
+                await ErrorAsync(context, requestId, "InsufficientScopes",
+                    "The caller does not have sufficient scopes to perform this operation.", 403);
+                return;
+            }
+
+            if (!user.FabricAdministrator)
+            {
+                await ErrorAsync(context, requestId, "Forbidden", "The caller doesn't have permissions to call the API",
+                    403);
+                return;
+            }
+        }
 
         // Which setting admits a service principal here is not documented; the read-only admin API
         // setting (and its rule against Power BI application permissions) is the expected one.
-        if (app is null || !tenant.AccessFor(app).ReadOnlyAdminApis)
+        else if (caller is null || !caller.PowerBiAccess().ReadOnlyAdminApis)
         {
             await ErrorAsync(
                 context, requestId, "Unauthorized", "The caller is not authenticated to access this resource");
             return;
         }
 
+        var tenant = caller!.Tenant;
+
         // Everything fits one page, so neither continuationToken nor continuationUri is sent; a
         // continuationToken in the request is accepted and changes nothing.
-        var settings = new JsonArray([.. Settings().Select(s => (JsonNode)s)]);
+        var settings = new JsonArray([.. Settings(tenant).Select(s => (JsonNode)s)]);
         var body = new JsonObject
         {
             ["value"] = settings,
@@ -68,42 +85,42 @@ public sealed class FabricEndpoints(EmulatedTenant tenant, TokenIssuer issuer, T
         await HttpJson.WriteAsync(context, StatusCodes.Status200OK, body);
     }
 
-    private IEnumerable<JsonObject> Settings()
+    private static IEnumerable<JsonObject> Settings(EmulatedTenant tenant)
     {
         var model = tenant.Model.TenantSettings;
         var publicApis = model.ServicePrincipalsCanUseApis;
 
         // During the renaming roll-out a tenant reports both the old and the new developer setting
         // with the same state; the model has one switch for them.
-        yield return Setting("ServicePrincipalAccessPermissionAPIs", "Service principals can call Fabric public APIs",
+        yield return Setting(tenant, "ServicePrincipalAccessPermissionAPIs",
+            "Service principals can call Fabric public APIs", publicApis, DeveloperGroup);
+        yield return Setting(tenant, "ServicePrincipalAccess", "Service principals can use Fabric APIs",
             publicApis, DeveloperGroup);
-        yield return Setting("ServicePrincipalAccess", "Service principals can use Fabric APIs",
-            publicApis, DeveloperGroup);
-        yield return Setting("ServicePrincipalAccessGlobalAPIs",
+        yield return Setting(tenant, "ServicePrincipalAccessGlobalAPIs",
             "Service principals can create workspaces, connections, and deployment pipelines",
             new TenantSetting(), DeveloperGroup);
-        yield return Setting(
+        yield return Setting(tenant, 
             "AllowServicePrincipalsUseReadAdminAPIs", "Service principals can access read-only admin APIs",
             model.ServicePrincipalsCanAccessReadOnlyAdminApis, AdminApiGroup);
-        yield return Setting(
+        yield return Setting(tenant, 
             "AdminApisIncludeDetailedMetadata", "Enhance admin APIs responses with detailed metadata",
             model.EnhanceAdminApisDetailedMetadata, AdminApiGroup);
-        yield return Setting(
+        yield return Setting(tenant, 
             "AdminApisIncludeExpressions", "Enhance admin APIs responses with DAX and mashup expressions",
             model.EnhanceAdminApisExpressions, AdminApiGroup);
 
         // Settings the preflight does not read, so a client that looks them up by position or
         // assumes only its own settings come back is caught.
-        yield return Setting(
+        yield return Setting(tenant, 
             "AllowServicePrincipalsUseWriteAdminAPIs", "Service principals can access admin APIs used for updates",
             new TenantSetting(), AdminApiGroup);
-        yield return Setting("PublishToWeb", "Publish to web",
+        yield return Setting(tenant, "PublishToWeb", "Publish to web",
             new TenantSetting { Enabled = true }, "ExportAndSharing");
-        yield return Setting("ExportToExcelSetting", "Export to Excel",
+        yield return Setting(tenant, "ExportToExcelSetting", "Export to Excel",
             new TenantSetting { Enabled = true }, "ExportAndSharing");
     }
 
-    private JsonObject Setting(string name, string title, TenantSetting setting, string group)
+    private static JsonObject Setting(EmulatedTenant tenant, string name, string title, TenantSetting setting, string group)
     {
         var item = new JsonObject
         {
@@ -115,19 +132,19 @@ public sealed class FabricEndpoints(EmulatedTenant tenant, TokenIssuer issuer, T
 
         if (setting.Groups.Count > 0)
         {
-            item["enabledSecurityGroups"] = SecurityGroups(setting.Groups);
+            item["enabledSecurityGroups"] = SecurityGroups(tenant, setting.Groups);
         }
 
         if (setting.ExcludedGroups.Count > 0)
         {
-            item["excludedSecurityGroups"] = SecurityGroups(setting.ExcludedGroups);
+            item["excludedSecurityGroups"] = SecurityGroups(tenant, setting.ExcludedGroups);
         }
 
         item["tenantSettingGroup"] = group;
         return item;
     }
 
-    private JsonArray SecurityGroups(IEnumerable<string> ids)
+    private static JsonArray SecurityGroups(EmulatedTenant tenant, IEnumerable<string> ids)
     {
         // A group id the model does not define still appears, named by its id, as a deleted group
         // would in the portal.
@@ -138,7 +155,8 @@ public sealed class FabricEndpoints(EmulatedTenant tenant, TokenIssuer issuer, T
         })]);
     }
 
-    private static Task ErrorAsync(HttpContext context, string requestId, string code, string message)
+    private static Task ErrorAsync(
+        HttpContext context, string requestId, string code, string message, int status = 401)
     {
         context.Response.Headers["x-ms-public-api-error-code"] = code;
         var body = new JsonObject
@@ -147,6 +165,6 @@ public sealed class FabricEndpoints(EmulatedTenant tenant, TokenIssuer issuer, T
             ["errorCode"] = code,
             ["message"] = message,
         };
-        return HttpJson.WriteAsync(context, StatusCodes.Status401Unauthorized, body);
+        return HttpJson.WriteAsync(context, status, body);
     }
 }

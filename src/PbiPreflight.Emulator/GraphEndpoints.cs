@@ -9,7 +9,8 @@ namespace PbiPreflight.Emulator;
 /// memberships and an app registration's credentials. They share <c>/v1.0</c> with Power BI, which
 /// keeps <c>/v1.0/myorg/</c>; everything else under <c>/v1.0</c> is Graph's.
 /// </summary>
-public sealed partial class GraphEndpoints(EmulatedTenant tenant, TokenIssuer issuer, TimeProvider clock)
+public sealed partial class GraphEndpoints(
+    TenantDirectory tenants, TokenIssuer issuer, ClientCertificates certificates, TimeProvider clock)
 {
     private static readonly HashSet<string> ReadApplications = new(StringComparer.OrdinalIgnoreCase)
     {
@@ -57,11 +58,13 @@ public sealed partial class GraphEndpoints(EmulatedTenant tenant, TokenIssuer is
             return;
         }
 
-        var roles = await AuthenticateAsync(context, ids);
-        if (roles is null)
+        var caller = await AuthenticateAsync(context, ids);
+        if (caller is null)
         {
             return;
         }
+
+        var (tenant, roles) = caller;
 
         if (!roles.Overlaps(ReadApplications))
         {
@@ -79,16 +82,16 @@ public sealed partial class GraphEndpoints(EmulatedTenant tenant, TokenIssuer is
             var transitive = membership.Groups["relation"].Value.Equals(
                 "transitiveMemberOf", StringComparison.OrdinalIgnoreCase);
             var app = byAppId ? tenant.FindApp(key) : tenant.FindAppByServicePrincipal(key);
-            await MembershipAsync(context, ids, app, key, transitive, roles.Overlaps(ReadGroups));
+            await MembershipAsync(context, ids, tenant, app, key, transitive, roles.Overlaps(ReadGroups));
         }
         else
         {
             var app = byAppId ? tenant.FindApp(key) : tenant.FindAppByObjectId(key);
-            await ApplicationAsync(context, ids, app, key);
+            await ApplicationAsync(context, ids, tenant, app, key);
         }
     }
 
-    private async Task<HashSet<string>?> AuthenticateAsync(HttpContext context, GraphIds ids)
+    private async Task<GraphCaller?> AuthenticateAsync(HttpContext context, GraphIds ids)
     {
         var header = context.Request.Headers.Authorization.ToString();
         if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
@@ -105,24 +108,27 @@ public sealed partial class GraphEndpoints(EmulatedTenant tenant, TokenIssuer is
         }
 
         // A Power BI or Fabric token is a valid token for the wrong audience; Graph does not say which.
-        var valid = status == TokenStatus.Valid
-            && claims?["tid"]?.GetValue<string>() == tenant.TenantId
-            && GraphResources.IsGraph(claims["aud"]?.GetValue<string>() ?? "")
-            && claims["oid"]?.GetValue<string>() is { } objectId
-            && tenant.FindAppByServicePrincipal(objectId) is not null;
-        if (!valid)
+        var caller = status == TokenStatus.Valid ? TokenCaller.From(tenants, claims!, GraphResources.IsGraph) : null;
+        if (caller is null)
         {
             await UnauthenticatedAsync(context, ids, "Access token validation failure.");
             return null;
         }
 
-        var roles = claims!["roles"] as JsonArray ?? [];
-        return new HashSet<string>(
-            roles.Select(r => r?.GetValue<string>() ?? "").Where(r => r.Length > 0), StringComparer.OrdinalIgnoreCase);
+        // A delegated token carries its permissions in scp where an app-only token has roles.
+        var permissions = new HashSet<string>(caller.User is null ? caller.Roles : caller.Scopes,
+            StringComparer.OrdinalIgnoreCase);
+        return new GraphCaller(caller.Tenant, permissions);
     }
 
     private async Task MembershipAsync(
-        HttpContext context, GraphIds ids, AppRegistration? app, string key, bool transitive, bool readGroups)
+        HttpContext context,
+        GraphIds ids,
+        EmulatedTenant tenant,
+        AppRegistration? app,
+        string key,
+        bool transitive,
+        bool readGroups)
     {
         if (app is null)
         {
@@ -158,7 +164,8 @@ public sealed partial class GraphEndpoints(EmulatedTenant tenant, TokenIssuer is
         await HttpJson.WriteAsync(context, StatusCodes.Status200OK, body);
     }
 
-    private async Task ApplicationAsync(HttpContext context, GraphIds ids, AppRegistration? app, string key)
+    private async Task ApplicationAsync(
+        HttpContext context, GraphIds ids, EmulatedTenant tenant, AppRegistration? app, string key)
     {
         if (app is null)
         {
@@ -187,14 +194,16 @@ public sealed partial class GraphEndpoints(EmulatedTenant tenant, TokenIssuer is
             }
         }
 
-        body["passwordCredentials"] = new JsonArray([.. app.Secrets.Select(s => (JsonNode)PasswordCredential(s))]);
+        body["passwordCredentials"] = new JsonArray([.. app.Secrets.Select(s => (JsonNode)PasswordCredential(tenant, s))]);
 
-        // Certificates are not modelled.
-        body["keyCredentials"] = new JsonArray();
+        body["keyCredentials"] = new JsonArray([.. app.Certificates
+            .Select(certificates.Find)
+            .OfType<ClientCertificate>()
+            .Select(c => (JsonNode)KeyCredential(c))]);
         await HttpJson.WriteAsync(context, StatusCodes.Status200OK, body);
     }
 
-    private JsonObject PasswordCredential(ClientSecret secret)
+    private static JsonObject PasswordCredential(EmulatedTenant tenant, ClientSecret secret)
     {
         // The model keeps only the end; a secret is taken to have been added 30 days before the
         // emulator started, or 180 days before its end if it ended even earlier.
@@ -209,6 +218,23 @@ public sealed partial class GraphEndpoints(EmulatedTenant tenant, TokenIssuer is
             ["keyId"] = secret.Id,
             ["secretText"] = null,
             ["startDateTime"] = GraphTime(start),
+        };
+    }
+
+    private static JsonObject KeyCredential(ClientCertificate item)
+    {
+        // Graph gives the SHA-1 thumbprint as customKeyIdentifier and never the key itself.
+        var certificate = item.Certificate;
+        return new JsonObject
+        {
+            ["customKeyIdentifier"] = certificate.Thumbprint,
+            ["displayName"] = certificate.Subject,
+            ["endDateTime"] = GraphTime(certificate.NotAfter.ToUniversalTime()),
+            ["key"] = null,
+            ["keyId"] = EmulatedTenant.StableGuid("key:" + certificate.Thumbprint),
+            ["startDateTime"] = GraphTime(certificate.NotBefore.ToUniversalTime()),
+            ["type"] = "AsymmetricX509Cert",
+            ["usage"] = "Verify",
         };
     }
 
@@ -246,6 +272,8 @@ public sealed partial class GraphEndpoints(EmulatedTenant tenant, TokenIssuer is
         return HttpJson.WriteAsync(context, status, body);
     }
 
+    private static string GraphTime(DateTime time) => GraphTime(new DateTimeOffset(time, TimeSpan.Zero));
+
     private static string GraphTime(DateTimeOffset time) =>
         time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 
@@ -260,6 +288,11 @@ public sealed partial class GraphEndpoints(EmulatedTenant tenant, TokenIssuer is
     [GeneratedRegex(@"^applications(?:\(appId='(?<appId>[^']+)'\)|/(?<id>[^/()]+))/?$",
         RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex ApplicationPath();
+
+    /// <summary>An authenticated Graph caller.</summary>
+    /// <param name="Tenant">The tenant the token belongs to.</param>
+    /// <param name="Roles">The token's application permissions.</param>
+    private sealed record GraphCaller(EmulatedTenant Tenant, HashSet<string> Roles);
 
     /// <summary>The ids Graph puts in its headers and error bodies.</summary>
     /// <param name="RequestId">Graph's own id for the request.</param>

@@ -2,16 +2,20 @@ using System.Text.Json.Nodes;
 
 namespace PbiPreflight.Emulator;
 
-/// <summary>A Power BI caller: the app behind the bearer token and what the tenant settings allow it.</summary>
-/// <param name="App">The calling app registration.</param>
+/// <summary>A Power BI caller: who the bearer token speaks for and what the tenant allows it.</summary>
+/// <param name="Token">The token's caller: tenant, app, user, roles and scopes.</param>
 /// <param name="Access">What it may do.</param>
-public sealed record PowerBiCaller(AppRegistration App, CallerAccess Access);
+public sealed record PowerBiCaller(TokenCaller Token, CallerAccess Access)
+{
+    /// <summary>The tenant the token belongs to; every answer comes from its model.</summary>
+    public EmulatedTenant Tenant => Token.Tenant;
+}
 
 /// <summary>
 /// Authenticates Power BI requests from their bearer token and applies the tenant settings, and
 /// writes Power BI's error bodies (api-facts §2.7).
 /// </summary>
-public sealed class PowerBiAccess(EmulatedTenant tenant, TokenIssuer issuer, TimeProvider clock)
+public sealed class PowerBiAccess(TenantDirectory tenants, TokenIssuer issuer, TimeProvider clock)
 {
     /// <summary>
     /// Returns the caller of a request whose token is valid, or writes the refusal and returns null:
@@ -41,19 +45,16 @@ public sealed class PowerBiAccess(EmulatedTenant tenant, TokenIssuer issuer, Tim
             return null;
         }
 
-        var app = status == TokenStatus.Valid
-            && claims?["tid"]?.GetValue<string>() == tenant.TenantId
-            && PowerBiResources.IsPowerBi(claims["aud"]?.GetValue<string>() ?? "")
-            && claims["oid"]?.GetValue<string>() is { } objectId
-                ? tenant.FindAppByServicePrincipal(objectId)
-                : null;
-        if (app is null)
+        var caller = status == TokenStatus.Valid
+            ? TokenCaller.From(tenants, claims!, PowerBiResources.IsPowerBi)
+            : null;
+        if (caller is null)
         {
             await NotAuthorizedAsync(context);
             return null;
         }
 
-        return new PowerBiCaller(app, tenant.AccessFor(app));
+        return new PowerBiCaller(caller, caller.PowerBiAccess());
     }
 
     /// <summary>Like <see cref="AuthenticateAsync"/>, but also requires read-only admin API access.</summary>

@@ -8,7 +8,7 @@ namespace PbiPreflight.Emulator;
 /// The Power BI list APIs under <c>/v1.0/myorg/</c>: GET groups, GET admin/groups,
 /// admin/workspaces/modified and the admin refreshables (api-facts §2.2, §2.3, §2.4, §2.5).
 /// </summary>
-public sealed class PowerBiEndpoints(EmulatedTenant tenant, PowerBiAccess access, TimeProvider clock)
+public sealed class PowerBiEndpoints(PowerBiAccess access, TimeProvider clock)
 {
     /// <summary>The properties <c>$filter</c> may use on workspaces.</summary>
     public static readonly IReadOnlySet<string> WorkspaceFields = Names(
@@ -59,6 +59,7 @@ public sealed class PowerBiEndpoints(EmulatedTenant tenant, PowerBiAccess access
             return;
         }
 
+        var tenant = caller.Tenant;
         if (!caller.Access.PublicApis)
         {
             await PowerBiAccess.NotAuthorizedAsync(context);
@@ -72,10 +73,10 @@ public sealed class PowerBiEndpoints(EmulatedTenant tenant, PowerBiAccess access
             return;
         }
 
-        // A service principal sees the active shared workspaces it is a member of; it has no
-        // personal workspace. Generated workspaces have no members, so only explicit ones qualify.
+        // A caller sees the active shared workspaces it is a member of (a user's own personal
+        // workspace is not modelled). Generated workspaces have no members, so only explicit ones qualify.
         var visible = tenant.Workspaces.Explicit
-            .Where(w => EmulatedTenant.IsMember(w, caller.App.ServicePrincipalId))
+            .Where(caller.Token.IsMemberOf)
             .Where(w => w.State == "Active" && w.Type is not ("PersonalGroup" or "Personal"))
             .Where(w => query.Filter?.Matches(f => WorkspaceField(w, f)) ?? true)
             .ToList();
@@ -92,10 +93,13 @@ public sealed class PowerBiEndpoints(EmulatedTenant tenant, PowerBiAccess access
 
     private async Task AdminGroupsAsync(HttpContext context)
     {
-        if (await access.AuthenticateAdminAsync(context) is null)
+        var caller = await access.AuthenticateAdminAsync(context);
+        if (caller is null)
         {
             return;
         }
+
+        var tenant = caller.Tenant;
 
         var query = ODataQuery.Parse(context.Request.Query, WorkspaceFields, AdminGroupExpand, out var error);
         if (query is null)
@@ -144,7 +148,7 @@ public sealed class PowerBiEndpoints(EmulatedTenant tenant, PowerBiAccess access
             }
         }
 
-        var items = page.Select(w => AdminGroupItem(w, query.Expand));
+        var items = page.Select(w => AdminGroupItem(tenant, w, query.Expand));
         var body = new JsonObject
         {
             ["@odata.context"] = $"{BaseUrl(context)}/v1.0/myorg/admin/$metadata#groups",
@@ -156,10 +160,13 @@ public sealed class PowerBiEndpoints(EmulatedTenant tenant, PowerBiAccess access
 
     private async Task ModifiedAsync(HttpContext context)
     {
-        if (await access.AuthenticateAdminAsync(context) is null)
+        var caller = await access.AuthenticateAdminAsync(context);
+        if (caller is null)
         {
             return;
         }
+
+        var tenant = caller.Tenant;
 
         var request = context.Request.Query;
         if (!TryReadFlag(request, "excludePersonalWorkspaces", out var excludePersonal)
@@ -214,10 +221,13 @@ public sealed class PowerBiEndpoints(EmulatedTenant tenant, PowerBiAccess access
 
     private async Task RefreshablesAsync(HttpContext context)
     {
-        if (await access.AuthenticateAdminAsync(context) is null)
+        var caller = await access.AuthenticateAdminAsync(context);
+        if (caller is null)
         {
             return;
         }
+
+        var tenant = caller.Tenant;
 
         var capacityId = context.GetRouteValue("capacityId") as string;
         if (capacityId is not null && tenant.FindCapacity(capacityId) is null)
@@ -248,7 +258,7 @@ public sealed class PowerBiEndpoints(EmulatedTenant tenant, PowerBiAccess access
             .Where(r => query.Filter?.Matches(f => RefreshableField(r, f)) ?? true)
             .Skip(query.Skip)
             .Take(query.Top.Value)
-            .Select(r => RefreshableItem(r, expandCapacity, expandGroup));
+            .Select(r => RefreshableItem(tenant, r, expandCapacity, expandGroup));
 
         var body = new JsonObject
         {
@@ -287,7 +297,7 @@ public sealed class PowerBiEndpoints(EmulatedTenant tenant, PowerBiAccess access
         return item;
     }
 
-    private JsonObject AdminGroupItem(Workspace workspace, IReadOnlySet<string> expand)
+    private static JsonObject AdminGroupItem(EmulatedTenant tenant, Workspace workspace, IReadOnlySet<string> expand)
     {
         var item = GroupItem(workspace, admin: true);
         if (expand.Contains("users"))
@@ -367,7 +377,7 @@ public sealed class PowerBiEndpoints(EmulatedTenant tenant, PowerBiAccess access
         _ => null,
     };
 
-    private JsonObject RefreshableItem(Refreshable refreshable, bool expandCapacity, bool expandGroup)
+    private static JsonObject RefreshableItem(EmulatedTenant tenant, Refreshable refreshable, bool expandCapacity, bool expandGroup)
     {
         // Times hang off the emulator's start so repeated reads agree, like a real 7-day window.
         var windowEnd = tenant.StartedAt;

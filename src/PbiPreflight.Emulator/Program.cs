@@ -1,5 +1,6 @@
 using System.Net;
 using System.Security.Authentication;
+using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Encodings.Web;
 using System.Text.Json;
@@ -74,7 +75,18 @@ public static class Program
         EmulatorOptions options, LoadedScenario scenario, CertificateAuthority authority, DateTime? parentStart)
     {
         using var serverCertificate = authority.IssueServerCertificate(options.CertificateHost);
-        await using var app = Build(options, scenario, serverCertificate);
+
+        // Client-side material (certificates, token files) goes to a folder of this run only, so
+        // parallel runs sharing a CA folder never overwrite each other's files.
+        var runDirectory = authority.OwnsDirectory
+            ? Path.GetDirectoryName(authority.CertificatePath)!
+            : Directory.CreateDirectory(Path.Combine(
+                Path.GetDirectoryName(authority.CertificatePath)!,
+                "run-" + Convert.ToHexString(RandomNumberGenerator.GetBytes(6)).ToLowerInvariant())).FullName;
+        var material = new RunMaterial(runDirectory, authority, scenario.Model,
+            options.Tenants ?? scenario.Model.Tenants, TimeProvider.System.GetUtcNow());
+        using var certificates = material.Certificates;
+        await using var app = Build(options, scenario, serverCertificate, material);
 
         try
         {
@@ -87,9 +99,10 @@ public static class Program
             return ExitStartFailed;
         }
 
-        var tenant = app.Services.GetRequiredService<EmulatedTenant>();
-        var url = $"https://127.0.0.1:{BoundPort(app)}";
-        WriteReadyLine(url, authority.CertificatePath, tenant.ReadyCredentials(), scenario.Name);
+        var tenants = app.Services.GetRequiredService<TenantDirectory>();
+        var url = $"https://127.0.0.1:{BoundPort(app, https: true)}";
+        var identityPort = material.ManagedIdentity.Needed ? BoundPort(app, https: false) : (int?)null;
+        WriteReadyLine(url, authority.CertificatePath, tenants, scenario.Name, material, identityPort);
 
         using var stopping = new CancellationTokenSource();
         var watcher = options.ParentProcessId is { } parentId
@@ -106,11 +119,16 @@ public static class Program
             // The throw-away CA is useless once its server is gone.
             TryDelete(Path.GetDirectoryName(authority.CertificatePath)!);
         }
+        else
+        {
+            TryDelete(runDirectory);
+        }
 
         return 0;
     }
 
-    private static WebApplication Build(EmulatorOptions options, LoadedScenario scenario, X509Certificate2 certificate)
+    private static WebApplication Build(
+        EmulatorOptions options, LoadedScenario scenario, X509Certificate2 certificate, RunMaterial material)
     {
         // No command-line arguments reach ASP.NET's configuration: they are the emulator's own. The
         // content root is the build output so a stray appsettings.json in the caller's folder is ignored.
@@ -147,18 +165,24 @@ public static class Program
                     listen.Protocols = HttpProtocols.Http1;
                 }
             });
+
+            // Managed identity endpoints are plain http on the host; this is the only route without TLS.
+            if (material.ManagedIdentity.Needed)
+            {
+                kestrel.Listen(IPAddress.Loopback, 0, listen => listen.Protocols = HttpProtocols.Http1);
+            }
         });
 
         var clock = TimeProvider.System;
-        var tenant = new EmulatedTenant(scenario.Model, clock.GetUtcNow());
-        var issuer = new TokenIssuer();
-        var access = new PowerBiAccess(tenant, issuer, clock);
-        builder.Services.AddSingleton(tenant);
+        var tenants = material.Tenants;
+        var issuer = material.Issuer;
+        var access = new PowerBiAccess(tenants, issuer, clock);
+        builder.Services.AddSingleton(tenants);
         builder.Services.AddSingleton(issuer);
 
         var app = builder.Build();
 
-        var requestLog = new RequestLog(clock);
+        var requestLog = new RequestLog(tenants, clock);
         var latency = new Latency(scenario.Model.LatencyMs);
         var faults = new Faults(scenario.Model.Faults, clock, app.Lifetime.ApplicationStopping);
         var overrides = new Overrides(scenario.Model.Overrides);
@@ -166,16 +190,22 @@ public static class Program
         app.Use(latency.InvokeAsync);
         app.Use(faults.InvokeAsync);
         app.Use(overrides.InvokeAsync);
+        app.Use((context, next) =>
+            context.Request.IsHttps ? next(context) : material.ManagedIdentity.HandleAsync(context));
         app.Use(AddPowerBiRequestId);
         app.UseRouting();
 
         requestLog.Map(app);
-        new TokenEndpoint(tenant, issuer, clock).Map(app);
-        new EntraMetadata(tenant, issuer, clock).Map(app);
-        new PowerBiEndpoints(tenant, access, clock).Map(app);
-        new ScannerEndpoints(tenant, access, new ScanStore(), clock).Map(app);
-        new FabricEndpoints(tenant, issuer, clock).Map(app);
-        new GraphEndpoints(tenant, issuer, clock).Map(app);
+        var deviceCodes = new DeviceCodes(tenants, clock);
+        var assertions = new ClientAssertions(material.Certificates, material.Authority, material.Federation, clock);
+        new TokenEndpoint(tenants, issuer, assertions, deviceCodes, clock).Map(app);
+        deviceCodes.Map(app);
+        material.Workload.Map(app);
+        new EntraMetadata(tenants, issuer, clock).Map(app);
+        new PowerBiEndpoints(access, clock).Map(app);
+        new ScannerEndpoints(access, new ScanStore(), clock).Map(app);
+        new FabricEndpoints(tenants, issuer, clock).Map(app);
+        new GraphEndpoints(tenants, issuer, material.Certificates, clock).Map(app);
         app.MapFallback(HttpJson.NotFoundAsync);
         return app;
     }
@@ -192,16 +222,19 @@ public static class Program
         return next(context);
     }
 
-    private static int BoundPort(WebApplication app)
+    private static int BoundPort(WebApplication app, bool https)
     {
         var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>();
-        var address = addresses?.Addresses.FirstOrDefault()
-            ?? throw new InvalidOperationException("Kestrel reported no listening address.");
+        var scheme = https ? "https://" : "http://";
+        var address = addresses?.Addresses.FirstOrDefault(a => a.StartsWith(scheme, StringComparison.Ordinal))
+            ?? throw new InvalidOperationException($"Kestrel reported no {scheme} listening address.");
         return new Uri(address).Port;
     }
 
-    private static void WriteReadyLine(string url, string caPath, UserCredentials credentials, string scenario)
+    private static void WriteReadyLine(
+        string url, string caPath, TenantDirectory tenants, string scenario, RunMaterial material, int? identityPort)
     {
+        var credentials = tenants.Primary.ReadyCredentials();
         var line = new JsonObject
         {
             ["url"] = url,
@@ -210,7 +243,46 @@ public static class Program
             ["clientId"] = credentials.ClientId,
             ["clientSecret"] = credentials.ClientSecret,
             ["scenario"] = scenario,
+
+            // Every tenant served, tenant 0 (the fields above) first.
+            ["tenants"] = new JsonArray([.. tenants.All.Select(t => t.ReadyCredentials()).Select(c =>
+                (JsonNode)new JsonObject
+                {
+                    ["tenantId"] = c.TenantId,
+                    ["clientId"] = c.ClientId,
+                    ["clientSecret"] = c.ClientSecret,
+                })]),
+            ["runDirectory"] = material.Directory,
         };
+
+        var model = tenants.Primary.Model;
+        if (model.ClientCertificates.Count > 0)
+        {
+            line["certificates"] = material.Certificates.ReadyLineEntries(tenants.Primary);
+        }
+
+        if (credentials.UserName is not null)
+        {
+            line["userName"] = credentials.UserName;
+            line["password"] = credentials.Password;
+        }
+
+        if (identityPort is { } port)
+        {
+            line["identityEndpoint"] = $"http://127.0.0.1:{port}{ManagedIdentityEndpoint.Path}";
+            line["identityHeader"] = material.ManagedIdentity.Header;
+        }
+
+        if (model.GitHubActions is not null)
+        {
+            line["actionsIdTokenRequestUrl"] = $"{url}{WorkloadIdentityEndpoints.GitHubPath}?api-version=2.0";
+            line["actionsIdTokenRequestToken"] = material.Workload.RequestToken;
+        }
+
+        if (material.FederatedTokenPath is { } tokenPath)
+        {
+            line["federatedTokenPath"] = tokenPath;
+        }
 
         // Relaxed escaping keeps paths and secrets readable; the line is still valid JSON.
         var options = new JsonSerializerOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };

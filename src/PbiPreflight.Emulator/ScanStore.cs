@@ -13,12 +13,18 @@ public sealed record ScanOptions(
 
 /// <summary>A scan requested through getInfo.</summary>
 /// <param name="Id">The scan id.</param>
+/// <param name="Tenant">The tenant whose caller asked for the scan.</param>
 /// <param name="Created">When getInfo was answered.</param>
 /// <param name="WorkspaceIds">The requested workspace ids, in request order.</param>
 /// <param name="Options">The getInfo switches.</param>
 /// <param name="Access">What the caller was allowed when the scan was requested.</param>
 public sealed record ScanJob(
-    string Id, DateTimeOffset Created, IReadOnlyList<string> WorkspaceIds, ScanOptions Options, CallerAccess Access);
+    string Id,
+    EmulatedTenant Tenant,
+    DateTimeOffset Created,
+    IReadOnlyList<string> WorkspaceIds,
+    ScanOptions Options,
+    CallerAccess Access);
 
 /// <summary>The state of a scan at a moment.</summary>
 public enum ScanState
@@ -47,10 +53,10 @@ public sealed class ScanStore
         _jobs[job.Id] = job;
     }
 
-    /// <summary>Finds a scan by id.</summary>
-    public ScanJob? Find(string id)
+    /// <summary>Finds a scan by id among those of <paramref name="tenant"/>.</summary>
+    public ScanJob? Find(string id, EmulatedTenant tenant)
     {
-        return _jobs.GetValueOrDefault(id);
+        return _jobs.TryGetValue(id, out var job) && ReferenceEquals(job.Tenant, tenant) ? job : null;
     }
 
     /// <summary>

@@ -7,7 +7,7 @@ namespace PbiPreflight.Emulator;
 /// The scanner API: getInfo, scanStatus and scanResult (api-facts §2.4). What a result contains
 /// follows the getInfo switches and the caller's "Enhance admin APIs responses" settings.
 /// </summary>
-public sealed class ScannerEndpoints(EmulatedTenant tenant, PowerBiAccess access, ScanStore scans, TimeProvider clock)
+public sealed class ScannerEndpoints(PowerBiAccess access, ScanStore scans, TimeProvider clock)
 {
     private const int MaxWorkspacesPerScan = 100;
     private const string ScannerPath = "/v1.0/myorg/admin/workspaces";
@@ -51,7 +51,7 @@ public sealed class ScannerEndpoints(EmulatedTenant tenant, PowerBiAccess access
 
         var now = clock.GetUtcNow();
         var options = new ScanOptions(flags[0], flags[1], flags[2], flags[3], flags[4]);
-        var job = new ScanJob(Guid.NewGuid().ToString(), now, ids, options, caller.Access);
+        var job = new ScanJob(Guid.NewGuid().ToString(), caller.Tenant, now, ids, options, caller.Access);
         scans.Add(job);
 
         context.Response.Headers.Location = $"{PowerBiEndpoints.BaseUrl(context)}{ScannerPath}/scanStatus/{job.Id}";
@@ -60,19 +60,21 @@ public sealed class ScannerEndpoints(EmulatedTenant tenant, PowerBiAccess access
 
     private async Task ScanStatusAsync(HttpContext context)
     {
-        if (await access.AuthenticateAdminAsync(context) is null)
+        var caller = await access.AuthenticateAdminAsync(context);
+        if (caller is null)
         {
             return;
         }
 
-        var job = scans.Find((string)context.GetRouteValue("scanId")!);
+        // A scan belongs to the tenant that asked for it; another tenant's caller cannot see it.
+        var job = scans.Find((string)context.GetRouteValue("scanId")!, caller.Tenant);
         if (job is null)
         {
             await PowerBiAccess.EntityNotFoundAsync(context);
             return;
         }
 
-        var state = ScanStore.StateOf(job, tenant.Model, clock.GetUtcNow());
+        var state = ScanStore.StateOf(job, job.Tenant.Model, clock.GetUtcNow());
         if (state == ScanState.Succeeded)
         {
             context.Response.Headers.Location = $"{PowerBiEndpoints.BaseUrl(context)}{ScannerPath}/scanResult/{job.Id}";
@@ -83,14 +85,16 @@ public sealed class ScannerEndpoints(EmulatedTenant tenant, PowerBiAccess access
 
     private async Task ScanResultAsync(HttpContext context)
     {
-        if (await access.AuthenticateAdminAsync(context) is null)
+        var caller = await access.AuthenticateAdminAsync(context);
+        if (caller is null)
         {
             return;
         }
 
         // A result exists only once the scan has succeeded; before that, and for a failed scan,
         // there is no entity to return.
-        var job = scans.Find((string)context.GetRouteValue("scanId")!);
+        var tenant = caller.Tenant;
+        var job = scans.Find((string)context.GetRouteValue("scanId")!, tenant);
         if (job is null || ScanStore.StateOf(job, tenant.Model, clock.GetUtcNow()) != ScanState.Succeeded)
         {
             await PowerBiAccess.EntityNotFoundAsync(context);
@@ -155,7 +159,7 @@ public sealed class ScannerEndpoints(EmulatedTenant tenant, PowerBiAccess access
         }
     }
 
-    private JsonObject StatusBody(ScanJob job, ScanState state)
+    private static JsonObject StatusBody(ScanJob job, ScanState state)
     {
         var body = new JsonObject
         {
@@ -166,7 +170,7 @@ public sealed class ScannerEndpoints(EmulatedTenant tenant, PowerBiAccess access
 
         if (state == ScanState.Failed)
         {
-            var error = tenant.Model.Scan.Error;
+            var error = job.Tenant.Model.Scan.Error;
             body["error"] = new JsonObject
             {
                 ["code"] = error.Code,
@@ -178,7 +182,7 @@ public sealed class ScannerEndpoints(EmulatedTenant tenant, PowerBiAccess access
         return body;
     }
 
-    private JsonObject WorkspaceInfo(Workspace workspace, ScanJob job)
+    private static JsonObject WorkspaceInfo(Workspace workspace, ScanJob job)
     {
         var info = new JsonObject
         {
@@ -207,7 +211,7 @@ public sealed class ScannerEndpoints(EmulatedTenant tenant, PowerBiAccess access
         info["datamarts"] = new JsonArray();
         if (job.Options.ArtifactUsers)
         {
-            info["users"] = new JsonArray([.. PowerBiEndpoints.WorkspaceUsers(tenant, workspace)]);
+            info["users"] = new JsonArray([.. PowerBiEndpoints.WorkspaceUsers(job.Tenant, workspace)]);
         }
 
         return info;

@@ -20,6 +20,12 @@ public sealed class Scenario
     /// <summary>Lifetime of issued access tokens, in seconds.</summary>
     public int TokenLifetimeSeconds { get; set; } = 3599;
 
+    /// <summary>
+    /// How many tenants to serve: this model as tenant 0 and copies of it with their own ids and
+    /// credentials (see <see cref="TenantDirectory"/>). <c>--tenants</c> on the command line wins.
+    /// </summary>
+    public int Tenants { get; set; } = 1;
+
     /// <summary>The directory tenant the emulator serves.</summary>
     public TenantInfo Tenant { get; set; } = new();
 
@@ -58,6 +64,154 @@ public sealed class Scenario
 
     /// <summary>Raw responses served instead of the model's answer, checked in order.</summary>
     public List<ResponseOverride> Overrides { get; set; } = [];
+
+    /// <summary>The shape of every access token issued: 1 (Entra v1 claims) or 2.</summary>
+    public int AccessTokenVersion { get; set; } = 1;
+
+    /// <summary>Certificates the emulator makes and writes for the client side; apps register some by name.</summary>
+    public List<ClientCertificateDefinition> ClientCertificates { get; set; } = [];
+
+    /// <summary>User accounts for the delegated grants (ROPC and device code).</summary>
+    public List<UserAccount> Users { get; set; } = [];
+
+    /// <summary>How the device code flow ends.</summary>
+    public DeviceCodeBehaviour DeviceCode { get; set; } = new();
+
+    /// <summary>When set, the emulator plays the GitHub Actions OIDC token endpoint.</summary>
+    public GitHubActionsDefinition? GitHubActions { get; set; }
+
+    /// <summary>When set, the emulator writes an external token file, as a Kubernetes pod gets.</summary>
+    public FederatedTokenDefinition? FederatedTokenFile { get; set; }
+
+    /// <summary>True to answer an unmatched federated credential with the older 400 AADSTS70021.</summary>
+    public bool LegacyFederationErrors { get; set; }
+}
+
+/// <summary>A certificate the emulator makes at start-up and writes as PFX and PEM files.</summary>
+public sealed class ClientCertificateDefinition
+{
+    /// <summary>File base name and key on the ready line.</summary>
+    public string Name { get; set; } = "";
+
+    /// <summary>Subject distinguished name; empty means <c>CN=&lt;name&gt;</c>.</summary>
+    public string? Subject { get; set; }
+
+    /// <summary>Days from emulator start until the certificate expires; negative means already expired.</summary>
+    public double ExpiresInDays { get; set; } = 365;
+}
+
+/// <summary>A user account of the tenant.</summary>
+public sealed class UserAccount
+{
+    /// <summary>The sign-in name.</summary>
+    public string UserPrincipalName { get; set; } = "";
+
+    /// <summary>Object id (the token's oid).</summary>
+    public string ObjectId { get; set; } = "";
+
+    /// <summary>Display name.</summary>
+    public string DisplayName { get; set; } = "";
+
+    /// <summary>The password ROPC checks.</summary>
+    public string Password { get; set; } = "";
+
+    /// <summary>True when the user's domain is federated with an on-premises identity provider.</summary>
+    public bool Federated { get; set; }
+
+    /// <summary>True when MFA is required, which ROPC cannot satisfy.</summary>
+    public bool MfaRequired { get; set; }
+
+    /// <summary>False for a disabled account.</summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>True for an account locked by smart lockout.</summary>
+    public bool LockedOut { get; set; }
+
+    /// <summary>True when the password has expired.</summary>
+    public bool PasswordExpired { get; set; }
+
+    /// <summary>True when a Conditional Access policy blocks the user's sign-in.</summary>
+    public bool BlockedByConditionalAccess { get; set; }
+
+    /// <summary>True when the user holds the Fabric administrator role.</summary>
+    public bool FabricAdministrator { get; set; }
+}
+
+/// <summary>What happens at the browser after a device code is handed out.</summary>
+public sealed class DeviceCodeBehaviour
+{
+    /// <summary>Who signs in; null means the first user.</summary>
+    public string? User { get; set; }
+
+    /// <summary><c>approve</c>, <c>decline</c> or <c>expire</c> (nobody signs in).</summary>
+    public string Outcome { get; set; } = DeviceCodeOutcomes.Approve;
+
+    /// <summary>Time from the device code request until the user approves or declines.</summary>
+    public int ApproveAfterMs { get; set; } = 2000;
+
+    /// <summary>The code's lifetime (<c>expires_in</c>).</summary>
+    public int ExpiresInSeconds { get; set; } = 900;
+
+    /// <summary>The polling interval the client is told.</summary>
+    public int IntervalSeconds { get; set; } = 1;
+}
+
+/// <summary>The device code outcomes a scenario may choose.</summary>
+public static class DeviceCodeOutcomes
+{
+    /// <summary>The user signs in and approves.</summary>
+    public const string Approve = "approve";
+
+    /// <summary>The user declines.</summary>
+    public const string Decline = "decline";
+
+    /// <summary>Nobody signs in; the code expires.</summary>
+    public const string Expire = "expire";
+}
+
+/// <summary>The GitHub Actions runner's OIDC token endpoint.</summary>
+public sealed class GitHubActionsDefinition
+{
+    /// <summary>The <c>sub</c> of the tokens it hands out.</summary>
+    public string Subject { get; set; } = "repo:contoso/pbi-crawler:ref:refs/heads/main";
+
+    /// <summary>Lifetime of the tokens, in seconds.</summary>
+    public int LifetimeSeconds { get; set; } = 300;
+}
+
+/// <summary>An external token written to a file at start-up.</summary>
+public sealed class FederatedTokenDefinition
+{
+    /// <summary>The token's <c>iss</c>.</summary>
+    public string Issuer { get; set; } = "";
+
+    /// <summary>The token's <c>sub</c>.</summary>
+    public string Subject { get; set; } = "";
+
+    /// <summary>The token's <c>aud</c>.</summary>
+    public string Audience { get; set; } = FederatedCredential.EntraAudience;
+
+    /// <summary>Lifetime from emulator start, in seconds; negative means already expired.</summary>
+    public int LifetimeSeconds { get; set; } = 3600;
+}
+
+/// <summary>A federated identity credential on an app registration.</summary>
+public sealed class FederatedCredential
+{
+    /// <summary>The audience Entra expects in external tokens.</summary>
+    public const string EntraAudience = "api://AzureADTokenExchange";
+
+    /// <summary>The credential's name.</summary>
+    public string Name { get; set; } = "";
+
+    /// <summary>The external issuer, compared case-sensitively.</summary>
+    public string Issuer { get; set; } = "";
+
+    /// <summary>The external subject, compared case-sensitively.</summary>
+    public string Subject { get; set; } = "";
+
+    /// <summary>Accepted audiences.</summary>
+    public List<string> Audiences { get; set; } = [EntraAudience];
 }
 
 /// <summary>The directory tenant: its id and verified domains.</summary>
@@ -81,6 +235,12 @@ public sealed class UserCredentials
 
     /// <summary>The client secret a user would type.</summary>
     public string? ClientSecret { get; set; }
+
+    /// <summary>The user name a user would type for a delegated sign-in.</summary>
+    public string? UserName { get; set; }
+
+    /// <summary>The password a user would type for a delegated sign-in.</summary>
+    public string? Password { get; set; }
 }
 
 /// <summary>An app registration and its service principal in the tenant.</summary>
@@ -106,6 +266,30 @@ public sealed class AppRegistration
 
     /// <summary>True when a Conditional Access policy blocks token issuance for this workload.</summary>
     public bool BlockedByConditionalAccess { get; set; }
+
+    /// <summary>Names of <see cref="Scenario.ClientCertificates"/> registered on the app.</summary>
+    public List<string> Certificates { get; set; } = [];
+
+    /// <summary>Subjects accepted through subject-name/issuer authentication (an <c>x5c</c> leaf from the test CA).</summary>
+    public List<string> TrustedCertificateSubjects { get; set; } = [];
+
+    /// <summary>Authentication → "Allow public client flows".</summary>
+    public bool AllowPublicClientFlows { get; set; }
+
+    /// <summary>Consented Power BI delegated scopes, e.g. <c>Tenant.Read.All</c>.</summary>
+    public List<string> DelegatedPermissions { get; set; } = [];
+
+    /// <summary>Consented Microsoft Graph delegated scopes.</summary>
+    public List<string> GraphDelegatedPermissions { get; set; } = [];
+
+    /// <summary>Federated identity credentials.</summary>
+    public List<FederatedCredential> FederatedCredentials { get; set; } = [];
+
+    /// <summary>Null for an app registration; <c>systemAssigned</c> or <c>userAssigned</c> for a managed identity.</summary>
+    public string? ManagedIdentity { get; set; }
+
+    /// <summary>A user-assigned managed identity's Azure resource id.</summary>
+    public string? ResourceId { get; set; }
 }
 
 /// <summary>A client secret of an app registration.</summary>

@@ -17,7 +17,7 @@ public sealed class ScenarioException(string message, Exception? inner = null) :
 /// Finds a scenario by shipped name or path, applies its <c>base</c> chain (a child's top-level
 /// fields replace the base's) and reads the result into a <see cref="Scenario"/>.
 /// </summary>
-public static class ScenarioLoader
+public static partial class ScenarioLoader
 {
     // A bound that catches a typo (a size in bytes, say) before it fills someone's disk.
     private const int MaxHugeBodyMegabytes = 100_000;
@@ -189,6 +189,11 @@ public static class ScenarioLoader
             problems.Add("latencyMs and scanDurationMs must be >= 0, tokenLifetimeSeconds > 0");
         }
 
+        if (model.Tenants is < 1 or > TenantDirectory.MaxTenants)
+        {
+            problems.Add($"tenants must be between 1 and {TenantDirectory.MaxTenants}");
+        }
+
         if (model.GeneratedWorkspaces is < 0 or > WorkspaceCatalog.MaxGenerated)
         {
             problems.Add($"generatedWorkspaces must be between 0 and {WorkspaceCatalog.MaxGenerated}");
@@ -232,6 +237,8 @@ public static class ScenarioLoader
             .Where(w => !Guid.TryParse(w.Id, out _))
             .Select(w => $"workspace '{w.Name}' needs a GUID id"));
 
+        problems.AddRange(CredentialProblems(model));
+
         for (var i = 0; i < model.Overrides.Count; i++)
         {
             var item = model.Overrides[i];
@@ -258,6 +265,71 @@ public static class ScenarioLoader
         if (problems.Count > 0)
         {
             throw new ScenarioException($"Scenario '{path}' is not consistent: {string.Join("; ", problems)}.");
+        }
+    }
+
+    private static IEnumerable<string> CredentialProblems(Scenario model)
+    {
+        if (model.AccessTokenVersion is not (1 or 2))
+        {
+            yield return "accessTokenVersion must be 1 or 2";
+        }
+
+        var certificateNames = model.ClientCertificates.Select(c => c.Name).ToList();
+        foreach (var duplicate in Duplicates(certificateNames, "clientCertificates name"))
+        {
+            yield return duplicate;
+        }
+
+        foreach (var name in certificateNames.Where(n => !CertificateName().IsMatch(n)))
+        {
+            yield return $"clientCertificates name '{name}' must be letters, digits, '-' or '_' (it names files)";
+        }
+
+        foreach (var app in model.Apps)
+        {
+            foreach (var missing in app.Certificates.Where(n => !certificateNames.Contains(n, StringComparer.OrdinalIgnoreCase)))
+            {
+                yield return $"app '{app.DisplayName}' registers certificate '{missing}', which clientCertificates lacks";
+            }
+
+            if (app.ManagedIdentity is not (null or "systemAssigned" or "userAssigned"))
+            {
+                yield return $"app '{app.DisplayName}': managedIdentity must be systemAssigned, userAssigned or null";
+            }
+        }
+
+        if (model.Apps.Count(a => a.ManagedIdentity == "systemAssigned") > 1)
+        {
+            yield return "at most one app may be the system-assigned managed identity";
+        }
+
+        foreach (var duplicate in Duplicates(model.Users.Select(u => u.UserPrincipalName), "user")
+            .Concat(Duplicates(model.Users.Select(u => u.ObjectId), "user objectId")))
+        {
+            yield return duplicate;
+        }
+
+        foreach (var user in model.Users.Where(u => !Guid.TryParse(u.ObjectId, out _) || !u.UserPrincipalName.Contains('@')))
+        {
+            yield return $"user '{user.UserPrincipalName}' needs a GUID objectId and a name with '@'";
+        }
+
+        var deviceCode = model.DeviceCode;
+        if (deviceCode.Outcome is not (DeviceCodeOutcomes.Approve or DeviceCodeOutcomes.Decline or DeviceCodeOutcomes.Expire))
+        {
+            yield return "deviceCode.outcome must be approve, decline or expire";
+        }
+
+        if (deviceCode.ApproveAfterMs < 0 || deviceCode.ExpiresInSeconds <= 0 || deviceCode.IntervalSeconds < 0)
+        {
+            yield return "deviceCode: approveAfterMs and intervalSeconds must be >= 0, expiresInSeconds > 0";
+        }
+
+        if (deviceCode.User is { } deviceUser
+            && !model.Users.Any(u => string.Equals(u.UserPrincipalName, deviceUser, StringComparison.OrdinalIgnoreCase)))
+        {
+            yield return $"deviceCode.user '{deviceUser}' is not one of users";
         }
     }
 
@@ -319,4 +391,7 @@ public static class ScenarioLoader
             return exception.Message;
         }
     }
+
+    [GeneratedRegex("^[A-Za-z0-9_-]{1,64}$")]
+    private static partial Regex CertificateName();
 }

@@ -28,12 +28,22 @@ namespace PbiPreflight
 
         /// <summary>
         /// Throws <see cref="PreflightArgumentException"/> when the request cannot run, before any network call:
-        /// values out of range and malformed workspace name patterns.
+        /// values out of range, malformed workspace name patterns, a certificate that cannot sign, no federated
+        /// token to be found.
         /// </summary>
         internal static void Validate(PreflightRequest request)
         {
             request.Validate();
             _ = new WorkspaceFilter(request);
+            switch (request.Connection.Credential)
+            {
+                case CertificateCredential certificate:
+                    Identity.CertificateLoader.Resolve(certificate);
+                    break;
+                case FederatedTokenCredential federated:
+                    Identity.FederatedTokenSource.Find(federated);
+                    break;
+            }
         }
 
         internal static async Task RunAsync(
@@ -55,14 +65,21 @@ namespace PbiPreflight
             {
                 var credential = await CredentialScopeCheck.RunAsync(session, cancellation).ConfigureAwait(false);
                 session.Reporter.Result(credential);
-                expiry = token.Succeeded
+                // A certificate's end date is read on this machine, so it is judged even when sign-in failed:
+                // an expired certificate is the likeliest reason it did.
+                expiry = token.Succeeded || request.Connection.Credential is CertificateCredential
                     ? Budgeted(session, GraphChecks.Expiry, ct => GraphChecks.ExpiryAsync(session, ct), cancellation)
                     : null;
             }
 
             if (!token.Succeeded)
             {
-                ReportWithoutToken(session, token, checks);
+                if (expiry != null)
+                {
+                    session.Reporter.Result(await expiry.ConfigureAwait(false));
+                }
+
+                ReportWithoutToken(session, token, checks, expiryReported: expiry != null);
                 return;
             }
 
@@ -322,10 +339,11 @@ namespace PbiPreflight
         private static void ReportWithoutToken(
             PreflightSession session,
             Identity.TokenOutcome token,
-            PreflightChecks checks)
+            PreflightChecks checks,
+            bool expiryReported)
         {
             var pending = new List<string>();
-            if (checks.HasFlag(PreflightChecks.CredentialScope))
+            if (checks.HasFlag(PreflightChecks.CredentialScope) && !expiryReported)
             {
                 pending.Add(GraphChecks.Expiry);
             }

@@ -25,12 +25,16 @@ namespace PbiPreflight
             TimeProvider = timeProvider;
             Tls = transport.Tls;
             Redactor = new SecretRedactor();
-            Redactor.AddSecret(request.Connection.RevealSecret());
+            foreach (var secret in SecretsOf(request.Connection.Credential))
+            {
+                Redactor.AddSecret(secret);
+            }
+
             if (request.Proxy?.Credentials is System.Net.NetworkCredential proxyCredential)
             {
                 Redactor.AddSecret(proxyCredential.Password);
             }
-            Reporter = new RedactingReporter(reporter, Redactor);
+            Reporter = new RedactingReporter(reporter, Redactor, request.Connection);
             Tokens = new TokenProvider(request.Connection, transport, Reporter, Redactor, invocation);
             var endpoints = request.Connection.Endpoints;
             var powerBiToken = new Func<CancellationToken, Task<string>>(Tokens.GetAccessTokenAsync);
@@ -71,6 +75,29 @@ namespace PbiPreflight
         public async Task<TokenClaims?> ClaimsAsync(CancellationToken cancellation)
         {
             return (await Tokens.GetAsync(cancellation).ConfigureAwait(false)).Claims;
+        }
+
+        // Every value of the caller's credential that must never appear in a result, a message or a log line.
+        private static System.Collections.Generic.IEnumerable<string> SecretsOf(PreflightCredential credential)
+        {
+            switch (credential)
+            {
+                case ClientSecretCredential secret:
+                    yield return ConnectionOptions.Reveal(secret.Secret);
+                    break;
+                case CertificateCredential certificate:
+                    yield return ConnectionOptions.Reveal(certificate.Password);
+                    break;
+                case UserPasswordCredential user:
+                    yield return ConnectionOptions.Reveal(user.Password);
+                    break;
+                case FederatedTokenCredential federated:
+                    yield return ConnectionOptions.Reveal(federated.Token);
+                    break;
+                case AccessTokenCredential token:
+                    yield return ConnectionOptions.Reveal(token.Token);
+                    break;
+            }
         }
 
         public CheckResult NewResult(string check) => new CheckResult(check, Connection.TenantId);
@@ -122,11 +149,13 @@ namespace PbiPreflight
         {
             private readonly IPreflightReporter inner;
             private readonly SecretRedactor redactor;
+            private readonly ConnectionOptions connection;
 
-            public RedactingReporter(IPreflightReporter inner, SecretRedactor redactor)
+            public RedactingReporter(IPreflightReporter inner, SecretRedactor redactor, ConnectionOptions connection)
             {
                 this.inner = inner;
                 this.redactor = redactor;
+                this.connection = connection;
             }
 
             public void Verbose(string message) => inner.Verbose(redactor.Redact(message));
@@ -137,7 +166,12 @@ namespace PbiPreflight
 
             public void Progress(string status, int percent) => inner.Progress(redactor.Redact(status), percent);
 
-            public void Result(CheckResult result) => inner.Result(redactor.Redact(result));
+            public void Result(CheckResult result)
+            {
+                // The portal link needs the cloud and the app, which only the session knows.
+                result.HelpUri ??= PortalLinks.For(result.Page, connection.Endpoints, connection.ClientId);
+                inner.Result(redactor.Redact(result));
+            }
         }
     }
 }

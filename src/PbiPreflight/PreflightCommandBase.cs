@@ -4,6 +4,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
 using System.Security;
+using System.Security.Cryptography.X509Certificates;
 using System.Threading;
 using System.Threading.Tasks;
 using PbiPreflight.Engine;
@@ -22,6 +23,36 @@ namespace PbiPreflight.Commands
         /// <summary>The parameter set of a secret given as a credential whose user name is the client id.</summary>
         protected const string CredentialSet = "Credential";
 
+        /// <summary>The parameter set of a certificate in the store, named by its thumbprint.</summary>
+        protected const string CertificateThumbprintSet = "CertificateThumbprint";
+
+        /// <summary>The parameter set of a certificate given as an object.</summary>
+        protected const string CertificateSet = "Certificate";
+
+        /// <summary>The parameter set of a certificate in a PFX or PEM file.</summary>
+        protected const string CertificatePathSet = "CertificatePath";
+
+        /// <summary>The parameter set of a user's name and password.</summary>
+        protected const string UserCredentialSet = "UserCredential";
+
+        /// <summary>The parameter set of a device code sign-in.</summary>
+        protected const string DeviceCodeSet = "DeviceCode";
+
+        /// <summary>The parameter set of a managed identity.</summary>
+        protected const string IdentitySet = "Identity";
+
+        /// <summary>The parameter set of a federated token given as a value.</summary>
+        protected const string FederatedTokenSet = "FederatedToken";
+
+        /// <summary>The parameter set of a federated token in a file.</summary>
+        protected const string FederatedTokenFileSet = "FederatedTokenFile";
+
+        /// <summary>The parameter set of workload identity federation with the token found in the environment.</summary>
+        protected const string WorkloadIdentitySet = "WorkloadIdentity";
+
+        /// <summary>The parameter set of an access token the caller already has.</summary>
+        protected const string AccessTokenSet = "AccessToken";
+
         private const int ProgressActivityId = 0x5042;
 
         private readonly CancellationTokenSource stopping = new CancellationTokenSource();
@@ -32,17 +63,35 @@ namespace PbiPreflight.Commands
 
         private int started;
 
-        /// <summary>The directory (tenant) id, or a verified domain of the tenant.</summary>
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+        /// <summary>
+        /// The directory (tenant) id, or a verified domain of the tenant. With workload identity federation,
+        /// <c>AZURE_TENANT_ID</c> fills it in when it is not given.
+        /// </summary>
+        [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
         [Alias("Tenant", "TenantDomain")]
         public string TenantId { get; set; } = string.Empty;
 
-        /// <summary>The application (client) id of the app registration.</summary>
-        [Parameter(
-            Mandatory = true,
-            Position = 1,
-            ParameterSetName = ClientSecretSet,
+        /// <summary>
+        /// The application (client) id of the app registration; with <c>-Identity</c>, a user-assigned identity's
+        /// client id. With workload identity federation, <c>AZURE_CLIENT_ID</c> fills it in when it is not given.
+        /// </summary>
+        [Parameter(Mandatory = true, Position = 1, ParameterSetName = ClientSecretSet,
             ValueFromPipelineByPropertyName = true)]
+        [Parameter(Mandatory = true, Position = 1, ParameterSetName = CertificateThumbprintSet,
+            ValueFromPipelineByPropertyName = true)]
+        [Parameter(Mandatory = true, Position = 1, ParameterSetName = CertificateSet,
+            ValueFromPipelineByPropertyName = true)]
+        [Parameter(Mandatory = true, Position = 1, ParameterSetName = CertificatePathSet,
+            ValueFromPipelineByPropertyName = true)]
+        [Parameter(Mandatory = true, Position = 1, ParameterSetName = UserCredentialSet,
+            ValueFromPipelineByPropertyName = true)]
+        [Parameter(Mandatory = true, Position = 1, ParameterSetName = DeviceCodeSet,
+            ValueFromPipelineByPropertyName = true)]
+        [Parameter(Position = 1, ParameterSetName = IdentitySet, ValueFromPipelineByPropertyName = true)]
+        [Parameter(Position = 1, ParameterSetName = FederatedTokenSet, ValueFromPipelineByPropertyName = true)]
+        [Parameter(Position = 1, ParameterSetName = FederatedTokenFileSet, ValueFromPipelineByPropertyName = true)]
+        [Parameter(Position = 1, ParameterSetName = WorkloadIdentitySet, ValueFromPipelineByPropertyName = true)]
+        [Parameter(Position = 1, ParameterSetName = AccessTokenSet, ValueFromPipelineByPropertyName = true)]
         [Alias("ApplicationId", "AppId")]
         public string ClientId { get; set; } = string.Empty;
 
@@ -54,6 +103,72 @@ namespace PbiPreflight.Commands
         [Parameter(Mandatory = true, ParameterSetName = CredentialSet)]
         [Credential]
         public PSCredential? Credential { get; set; }
+
+        /// <summary>The thumbprint of a certificate with its private key in the current user's My store (then,
+        /// on Windows, the local machine's).</summary>
+        [Parameter(Mandatory = true, ParameterSetName = CertificateThumbprintSet)]
+        public string? CertificateThumbprint { get; set; }
+
+        /// <summary>A certificate with its private key.</summary>
+        [Parameter(Mandatory = true, ParameterSetName = CertificateSet)]
+        public X509Certificate2? Certificate { get; set; }
+
+        /// <summary>A PFX file, or (PowerShell 7) a PEM file with the certificate and its private key.</summary>
+        [Parameter(Mandatory = true, ParameterSetName = CertificatePathSet)]
+        public string? CertificatePath { get; set; }
+
+        /// <summary>The password of the PFX file, or of an encrypted PEM key.</summary>
+        [Parameter(ParameterSetName = CertificatePathSet)]
+        public SecureString? CertificatePassword { get; set; }
+
+        /// <summary>Sends the certificate chain (x5c), for subject name and issuer authentication.</summary>
+        [Parameter(ParameterSetName = CertificateThumbprintSet)]
+        [Parameter(ParameterSetName = CertificateSet)]
+        [Parameter(ParameterSetName = CertificatePathSet)]
+        public SwitchParameter SendCertificateChain { get; set; }
+
+        /// <summary>Days before the certificate's end from which its check warns.</summary>
+        [Parameter(ParameterSetName = CertificateThumbprintSet)]
+        [Parameter(ParameterSetName = CertificateSet)]
+        [Parameter(ParameterSetName = CertificatePathSet)]
+        [ValidateRange(0, 3650)]
+        public int CertificateExpiryWarningDays { get; set; } = 30;
+
+        /// <summary>A user's name and password (delegated sign-in through a public client).</summary>
+        [Parameter(Mandatory = true, ParameterSetName = UserCredentialSet)]
+        [Credential]
+        public PSCredential? UserCredential { get; set; }
+
+        /// <summary>Signs a user in with a code entered at https://microsoft.com/devicelogin on any device.</summary>
+        [Parameter(Mandatory = true, ParameterSetName = DeviceCodeSet)]
+        public SwitchParameter UseDeviceCode { get; set; }
+
+        /// <summary>Signs in as the managed identity of the Azure resource this runs on.</summary>
+        [Parameter(Mandatory = true, ParameterSetName = IdentitySet)]
+        [Alias("ManagedIdentity")]
+        public SwitchParameter Identity { get; set; }
+
+        /// <summary>An external token for workload identity federation, sent as the client assertion.</summary>
+        [Parameter(Mandatory = true, ParameterSetName = FederatedTokenSet)]
+        [Parameter(ParameterSetName = WorkloadIdentitySet)]
+        public SecureString? FederatedToken { get; set; }
+
+        /// <summary>A file holding the external token, read at each sign-in (Kubernetes).</summary>
+        [Parameter(Mandatory = true, ParameterSetName = FederatedTokenFileSet)]
+        [Parameter(ParameterSetName = WorkloadIdentitySet)]
+        public string? FederatedTokenFile { get; set; }
+
+        /// <summary>
+        /// Signs in with workload identity federation, the token taken from AZURE_FEDERATED_TOKEN_FILE or, in a
+        /// GitHub Actions job, from the runner.
+        /// </summary>
+        [Parameter(Mandatory = true, ParameterSetName = WorkloadIdentitySet)]
+        public SwitchParameter WorkloadIdentity { get; set; }
+
+        /// <summary>An access token for the Power BI API that the caller already has; it is inspected, not
+        /// renewed.</summary>
+        [Parameter(Mandatory = true, ParameterSetName = AccessTokenSet)]
+        public SecureString? AccessToken { get; set; }
 
         /// <summary>The cloud the tenant lives in: a <see cref="PbiEnvironment"/> name.</summary>
         /// <remarks>
@@ -161,14 +276,24 @@ namespace PbiPreflight.Commands
         {
             try
             {
-                var secretGivenAsCredential = ParameterSetName == CredentialSet;
-                var clientId = secretGivenAsCredential ? ClientIdOf(Credential) : ClientId;
-                var secret = secretGivenAsCredential ? Credential?.Password : ClientSecret;
+                var tenantId = TenantId;
+                var clientId = ClientId;
+                var credential = BuildCredential(ref clientId);
+                if (IsWorkloadIdentity)
+                {
+                    // The variables the Azure SDKs and the workload identity webhook set fill in what was not
+                    // given; they never choose the kind of sign-in, the parameters do.
+                    tenantId = Fallback(tenantId, "AZURE_TENANT_ID");
+                    clientId = Fallback(clientId, "AZURE_CLIENT_ID");
+                }
+
+                var endpoints = Endpoints();
+                WarnOnAuthorityHost(endpoints);
                 var connection = new ConnectionOptions(
-                    TenantId,
+                    tenantId,
                     clientId,
-                    secret,
-                    Endpoints(),
+                    credential,
+                    endpoints,
                     TimeSpan.FromSeconds(TimeoutSec));
                 var request = new PreflightRequest(connection, Checks)
                 {
@@ -196,6 +321,71 @@ namespace PbiPreflight.Commands
 
                 ThrowTerminatingError(error);
                 return null;
+            }
+        }
+
+        private bool IsWorkloadIdentity => ParameterSetName == FederatedTokenSet ||
+            ParameterSetName == FederatedTokenFileSet || ParameterSetName == WorkloadIdentitySet;
+
+        private PreflightCredential BuildCredential(ref string clientId)
+        {
+            switch (ParameterSetName)
+            {
+                case CredentialSet:
+                    clientId = ClientIdOf(Credential);
+                    return new ClientSecretCredential(Credential?.Password);
+                case CertificateThumbprintSet:
+                case CertificateSet:
+                case CertificatePathSet:
+                    return new CertificateCredential
+                    {
+                        Certificate = Certificate,
+                        Thumbprint = CertificateThumbprint,
+                        Path = CertificatePath is null ? null : ResolvePath(CertificatePath),
+                        Password = CertificatePassword,
+                        SendCertificateChain = SendCertificateChain.IsPresent,
+                        ExpiryWarningDays = CertificateExpiryWarningDays,
+                    };
+                case UserCredentialSet:
+                    return new UserPasswordCredential(UserCredential?.UserName ?? string.Empty, UserCredential?.Password);
+                case DeviceCodeSet:
+                    return new DeviceCodeCredential();
+                case IdentitySet:
+                    return new ManagedIdentityCredential();
+                case FederatedTokenSet:
+                case FederatedTokenFileSet:
+                case WorkloadIdentitySet:
+                    return new FederatedTokenCredential
+                    {
+                        Token = FederatedToken,
+                        TokenFile = FederatedTokenFile is null ? null : ResolvePath(FederatedTokenFile),
+                    };
+                case AccessTokenSet:
+                    return new AccessTokenCredential(AccessToken);
+                default:
+                    return new ClientSecretCredential(ClientSecret);
+            }
+        }
+
+        // A relative path is relative to PowerShell's current location, not the process's.
+        private string ResolvePath(string path) => SessionState.Path.GetUnresolvedProviderPathFromPSPath(path);
+
+        private static string Fallback(string given, string variable)
+        {
+            return string.IsNullOrWhiteSpace(given)
+                ? System.Environment.GetEnvironmentVariable(variable) ?? string.Empty
+                : given;
+        }
+
+        // AZURE_AUTHORITY_HOST names the sign-in host of the cloud the workload lives in; a different -Environment
+        // is most likely a mistake, but the parameter wins.
+        private void WarnOnAuthorityHost(CloudEndpoints endpoints)
+        {
+            var variable = System.Environment.GetEnvironmentVariable("AZURE_AUTHORITY_HOST");
+            if (IsWorkloadIdentity && Uri.TryCreate(variable, UriKind.Absolute, out var host) &&
+                !string.Equals(host.Host, endpoints.AuthorityHost.Host, StringComparison.OrdinalIgnoreCase))
+            {
+                WriteWarning(Messages.Format(Messages.AuthorityHostDiffers, host.Host, endpoints.AuthorityHost.Host));
             }
         }
 

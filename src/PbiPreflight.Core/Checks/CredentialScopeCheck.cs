@@ -1,5 +1,7 @@
 using System;
 using System.Diagnostics;
+using System.Linq;
+using Microsoft.Identity.Client;
 using System.Threading;
 using System.Threading.Tasks;
 using PbiPreflight.Diagnosis;
@@ -14,6 +16,14 @@ namespace PbiPreflight.Checks
     /// </summary>
     internal static class CredentialScopeCheck
     {
+        /// <summary>The Power BI service's application id: the audience of v2 tokens in every cloud.</summary>
+        internal const string PowerBiServiceAppId = "00000009-0000-0000-c000-000000000000";
+
+        /// <summary>A given token with less life than this cannot see a crawl of a large tenant through.</summary>
+        internal static readonly TimeSpan GivenTokenMinimumLife = TimeSpan.FromMinutes(60);
+
+        private static readonly string[] AdminScopes = { "Tenant.Read.All", "Tenant.ReadWrite.All" };
+
         public static async Task<CheckResult> RunAsync(PreflightSession session, CancellationToken cancellation)
         {
             var stopwatch = Stopwatch.StartNew();
@@ -30,26 +40,10 @@ namespace PbiPreflight.Checks
         public static CheckResult Describe(PreflightSession session, TokenOutcome outcome, CheckResult result)
         {
             var connection = session.Connection;
+            result.Details["CredentialKind"] = connection.Credential.Kind;
             if (outcome.Succeeded)
             {
-                var claims = outcome.Claims;
-                result.Details["TokenTenantId"] = claims?.TenantId;
-                result.Details["AppId"] = claims?.AppId;
-                result.Details["ObjectId"] = claims?.ObjectId;
-                result.Details["Audience"] = claims?.Audience;
-                result.Details["Roles"] = claims?.Roles;
-                result.Details["Scopes"] = claims?.Scopes;
-                result.Details["ExpiresOn"] = outcome.ExpiresOn;
-                result.Details["Scope"] = connection.Endpoints.DefaultScope;
-
-                var forbidden = claims?.ForbiddenRoles;
-                return forbidden is { Count: > 0 }
-                    ? result.Apply(DiagnosisCatalog.AdminConsentPermissionsPresent, string.Join(", ", forbidden))
-                    : result.Apply(
-                        DiagnosisCatalog.TokenAcquired,
-                        claims?.AppId ?? connection.ClientId,
-                        claims?.TenantId ?? connection.TenantId,
-                        outcome.ExpiresOn);
+                return JudgeToken(session, outcome, result);
             }
 
             result.HttpStatus = outcome.HttpStatus;
@@ -66,7 +60,27 @@ namespace PbiPreflight.Checks
                 result.TraceId = error.TraceId;
                 result.CorrelationId = error.CorrelationId;
                 var diagnosis = DiagnosisCatalog.ForEntraCode(error.Code);
+                if (connection.Credential is CertificateCredential { Certificate: { } certificate } &&
+                    certificate.NotAfter.ToUniversalTime() <= session.TimeProvider.GetUtcNow().UtcDateTime)
+                {
+                    // Entra ID says only that the key is not valid; the certificate at hand says why.
+                    return result.Apply(
+                        DiagnosisCatalog.CertificateExpired,
+                        certificate.Subject + ", " + certificate.Thumbprint,
+                        new DateTimeOffset(certificate.NotAfter.ToUniversalTime(), TimeSpan.Zero));
+                }
+
                 return result.Apply(diagnosis, session.Redactor.Redact(error.Summary ?? error.Error ?? string.Empty));
+            }
+
+            // No Entra ID error: either a step before the token endpoint (a managed identity endpoint, a
+            // federation server, the GitHub runner) or no answer at all.
+            var failure = outcome.Failure ?? new InvalidOperationException("No token and no error came back.");
+            result.ErrorCode = (failure as MsalException)?.ErrorCode;
+            var known = JudgeLocalFailure(session, failure, result);
+            if (known != null)
+            {
+                return known;
             }
 
             var host = connection.Endpoints.AuthorityHost.GetLeftPart(UriPartial.Authority);
@@ -77,8 +91,6 @@ namespace PbiPreflight.Checks
             }
 
             // No answer at all: the host was unreachable, or MSAL refused before asking.
-            var failure = outcome.Failure ?? new InvalidOperationException("No token and no error came back.");
-            result.ErrorCode = (failure as Microsoft.Identity.Client.MsalException)?.ErrorCode;
             return result.JudgeUnreachable(
                 failure,
                 "The sign-in service",
@@ -89,5 +101,130 @@ namespace PbiPreflight.Checks
                 session.Request.Proxy);
         }
 
+
+        private static CheckResult JudgeToken(PreflightSession session, TokenOutcome outcome, CheckResult result)
+        {
+            var connection = session.Connection;
+            var claims = outcome.Claims;
+            result.Details["TokenTenantId"] = claims?.TenantId;
+            result.Details["AppId"] = claims?.AppId;
+            result.Details["ObjectId"] = claims?.ObjectId;
+            result.Details["IdentityType"] = claims?.IdentityType;
+            result.Details["UserPrincipalName"] = claims?.UserPrincipalName;
+            result.Details["Audience"] = claims?.Audience;
+            result.Details["Roles"] = claims?.Roles;
+            result.Details["Scopes"] = claims?.Scopes;
+            result.Details["ExpiresOn"] = outcome.ExpiresOn;
+            result.Details["Scope"] = connection.Endpoints.DefaultScope;
+            if (claims is null)
+            {
+                // Only a given token can be unreadable; one Entra ID just issued is always a JWT.
+                return result.Apply(DiagnosisCatalog.AccessTokenOpaque);
+            }
+
+            var audience = claims.Audience ?? string.Empty;
+            var resource = connection.Endpoints.ResourceUri.AbsoluteUri.TrimEnd('/');
+            if (!IsPowerBiAudience(audience, resource))
+            {
+                var cloud = CloudEndpoints.EnvironmentOfResource(audience);
+                return cloud.HasValue
+                    ? result.Apply(DiagnosisCatalog.CloudMismatch, cloud.Value, connection.Endpoints.Environment)
+                    : result.Apply(DiagnosisCatalog.TokenAudienceMismatch, audience, resource);
+            }
+
+            if (Guid.TryParse(connection.TenantId, out _) && claims.TenantId != null &&
+                !string.Equals(claims.TenantId, connection.TenantId, StringComparison.OrdinalIgnoreCase))
+            {
+                return result.Apply(DiagnosisCatalog.TokenTenantMismatch, claims.TenantId, connection.TenantId);
+            }
+
+            if (connection.Credential is AccessTokenCredential)
+            {
+                var left = outcome.ExpiresOn - session.TimeProvider.GetUtcNow();
+                if (left <= TimeSpan.Zero)
+                {
+                    return result.Apply(DiagnosisCatalog.AccessTokenExpired, outcome.ExpiresOn);
+                }
+
+                if (left < GivenTokenMinimumLife)
+                {
+                    return result.Apply(
+                        DiagnosisCatalog.AccessTokenExpiresSoon,
+                        outcome.ExpiresOn,
+                        (int)Math.Floor(left.TotalMinutes));
+                }
+            }
+
+            if (claims.IdentityType == "user")
+            {
+                var tenantScopes = claims.Scopes.Where(scope => AdminScopes.Contains(scope, StringComparer.OrdinalIgnoreCase));
+                return tenantScopes.Any()
+                    ? result.Apply(
+                        DiagnosisCatalog.UserTokenAcquired,
+                        claims.UserPrincipalName ?? claims.ObjectId,
+                        claims.AppId ?? connection.ClientId,
+                        claims.TenantId ?? connection.TenantId,
+                        outcome.ExpiresOn)
+                    : result.Apply(DiagnosisCatalog.DelegatedScopeMissing, string.Join(" ", claims.Scopes));
+            }
+
+            var forbidden = claims.ForbiddenRoles;
+            return forbidden.Count > 0
+                ? result.Apply(DiagnosisCatalog.AdminConsentPermissionsPresent, string.Join(", ", forbidden))
+                : result.Apply(
+                    DiagnosisCatalog.TokenAcquired,
+                    claims.AppId ?? connection.ClientId,
+                    claims.TenantId ?? connection.TenantId,
+                    outcome.ExpiresOn);
+        }
+
+        // A v1 token names the resource it was requested for; a v2 token names the Power BI service's app id,
+        // which is the same in every cloud.
+        private static bool IsPowerBiAudience(string audience, string resource)
+        {
+            return audience.Length == 0 ||
+                string.Equals(audience.TrimEnd('/'), resource, StringComparison.OrdinalIgnoreCase) ||
+                string.Equals(audience, PowerBiServiceAppId, StringComparison.OrdinalIgnoreCase);
+        }
+
+        /// <summary>Causes that never reached Entra ID's token endpoint, named by the credential kind.</summary>
+        private static CheckResult? JudgeLocalFailure(PreflightSession session, Exception failure, CheckResult result)
+        {
+            var redactor = session.Redactor;
+            var unavailable = failure as FederatedTokenUnavailableException ??
+                failure.InnerException as FederatedTokenUnavailableException;
+            if (unavailable != null)
+            {
+                result.HttpStatus = unavailable.Status;
+                return result.Apply(DiagnosisCatalog.FederatedTokenUnavailable, redactor.Redact(unavailable.Message));
+            }
+
+            var msal = failure as MsalException;
+            if (session.Connection.Credential is ManagedIdentityCredential && msal != null)
+            {
+                result.ErrorCode = msal.ErrorCode;
+                return result.Apply(DiagnosisCatalog.ManagedIdentityUnavailable, redactor.Redact(msal.Message));
+            }
+
+            if (session.Connection.Credential is UserPasswordCredential user && msal != null &&
+                IsFederatedAccountFailure(msal))
+            {
+                result.ErrorCode = msal.ErrorCode;
+                return result.Apply(DiagnosisCatalog.FederatedAccountNotSupported, user.UserName);
+            }
+
+            return null;
+        }
+
+        // MSAL signs a federated account in through the identity provider's WS-Trust endpoint, which it finds
+        // from the realm's metadata; any failure on that path means the account is not Entra ID's to sign in.
+        private static bool IsFederatedAccountFailure(MsalException msal)
+        {
+            var code = msal.ErrorCode ?? string.Empty;
+            return code.IndexOf("ws_", StringComparison.OrdinalIgnoreCase) >= 0 ||
+                code.IndexOf("wstrust", StringComparison.OrdinalIgnoreCase) >= 0 ||
+                code.IndexOf("federat", StringComparison.OrdinalIgnoreCase) >= 0 ||
+                code.IndexOf("mex", StringComparison.OrdinalIgnoreCase) >= 0;
+        }
     }
 }

@@ -49,7 +49,15 @@ namespace PbiPreflight.Checks
                 return result.Apply(DiagnosisCatalog.GroupMembershipConfirmed, "no setting is scoped to groups");
             }
 
-            var principal = "servicePrincipals(appId='" + Uri.EscapeDataString(session.Connection.ClientId) + "')";
+            var credential = session.Connection.Credential;
+            if (credential.IsDelegated || credential is AccessTokenCredential)
+            {
+                return result.Apply(DiagnosisCatalog.GroupMembershipNotApplicable, credential.Kind);
+            }
+
+            // A system-assigned managed identity is named by no client id; its token says which app it is.
+            var appId = await AppIdAsync(session, cancellation).ConfigureAwait(false);
+            var principal = "servicePrincipals(appId='" + Uri.EscapeDataString(appId) + "')";
             var direct = await GroupsAsync(session, result, principal + "/memberOf", cancellation)
                 .ConfigureAwait(false);
             var transitive = direct is null
@@ -69,6 +77,16 @@ namespace PbiPreflight.Checks
         public static async Task<CheckResult> ExpiryAsync(PreflightSession session, CancellationToken cancellation)
         {
             var result = session.NewResult(Expiry);
+            switch (session.Connection.Credential)
+            {
+                case CertificateCredential certificate:
+                    return JudgeCertificate(session, result, certificate);
+                case ClientSecretCredential _:
+                    break;
+                default:
+                    return result.Apply(DiagnosisCatalog.ExpiryNotApplicable, session.Connection.Credential.Kind);
+            }
+
             var appId = Uri.EscapeDataString(session.Connection.ClientId);
             var path = "applications(appId='" + appId + "')" +
                 "?$select=id,appId,displayName,passwordCredentials,keyCredentials";
@@ -132,6 +150,41 @@ namespace PbiPreflight.Checks
             return nestedOnly.Count > 0
                 ? result.Apply(DiagnosisCatalog.NestedGroupMembershipOnly, Titles(nestedOnly))
                 : result.Apply(DiagnosisCatalog.GroupMembershipConfirmed, Titles(groupScoped));
+        }
+
+        private static async Task<string> AppIdAsync(PreflightSession session, CancellationToken cancellation)
+        {
+            if (!string.IsNullOrEmpty(session.Connection.ClientId))
+            {
+                return session.Connection.ClientId;
+            }
+
+            var claims = await session.ClaimsAsync(cancellation).ConfigureAwait(false);
+            return claims?.AppId ?? string.Empty;
+        }
+
+        // The certificate is on this machine, so its end date needs no call; Entra ID refuses it from that date.
+        private static CheckResult JudgeCertificate(
+            PreflightSession session,
+            CheckResult result,
+            CertificateCredential credential)
+        {
+            var certificate = credential.Certificate!;
+            var end = new DateTimeOffset(certificate.NotAfter.ToUniversalTime(), TimeSpan.Zero);
+            var now = session.TimeProvider.GetUtcNow();
+            var daysLeft = (int)Math.Floor((end - now).TotalDays);
+            var name = certificate.Subject + ", " + certificate.Thumbprint;
+            result.Details["CertificateSubject"] = certificate.Subject;
+            result.Details["CertificateThumbprint"] = certificate.Thumbprint;
+            result.Details["CertificateNotAfter"] = end;
+            if (end <= now)
+            {
+                return result.Apply(DiagnosisCatalog.CertificateExpired, name, end);
+            }
+
+            return daysLeft < credential.ExpiryWarningDays
+                ? result.Apply(DiagnosisCatalog.CertificateExpiresSoon, name, end, daysLeft)
+                : result.Apply(DiagnosisCatalog.CertificateValid, name, end, daysLeft);
         }
 
         private static CheckResult JudgeSecrets(PreflightSession session, CheckResult result, JsonElement secrets)

@@ -6,13 +6,22 @@ namespace PbiPreflight.Diagnosis
     /// </summary>
     public sealed class Diagnosis
     {
-        internal Diagnosis(string reason, CheckStatus status, string message, string remediation)
+        internal Diagnosis(
+            string reason,
+            CheckStatus status,
+            string message,
+            string remediation,
+            PortalPage page = PortalPage.None)
         {
             Reason = reason;
             Status = status;
             Message = message;
             Remediation = remediation;
+            Page = page;
         }
+
+        /// <summary>The portal page where the fix is made, linked from results for the chosen cloud.</summary>
+        internal PortalPage Page { get; }
 
         /// <summary>The stable id scripts filter on.</summary>
         public string Reason { get; }

@@ -34,7 +34,8 @@ namespace PbiPreflight.Diagnosis
             "Entra ID rejected the client secret. The usual cause is that the secret's ID was copied instead of " +
             "its Value.",
             "Open " + SecretsBlade + ", and copy the secret's Value (shown only when it is created), not its " +
-            "Secret ID. If the value is lost, create a new secret and store its value.");
+            "Secret ID. If the value is lost, create a new secret and store its value.",
+            PortalPage.AppCredentials);
 
         /// <summary>AADSTS7000222.</summary>
         public static readonly Diagnosis ClientSecretExpired = new Diagnosis(
@@ -43,7 +44,8 @@ namespace PbiPreflight.Diagnosis
             "The app's client secret has passed its end date, so every token request fails before Power BI is " +
             "contacted.",
             "Create a new client secret in " + SecretsBlade + " and update every place that stores it, or switch " +
-            "the app to a certificate.");
+            "the app to a certificate.",
+            PortalPage.AppCredentials);
 
         /// <summary>AADSTS7000218.</summary>
         public static readonly Diagnosis ClientCredentialMissing = new Diagnosis(
@@ -51,7 +53,8 @@ namespace PbiPreflight.Diagnosis
             CheckStatus.Failed,
             "Entra ID expected a client secret or certificate from this app, and none was sent.",
             "Pass the app's secret or certificate. For user sign-in flows, set Authentication > Advanced settings " +
-            "> 'Allow public client flows' to Yes on the app registration.");
+            "> 'Allow public client flows' to Yes on the app registration.",
+            PortalPage.AppAuthentication);
 
         /// <summary>AADSTS700027.</summary>
         public static readonly Diagnosis CertificateNotRegistered = new Diagnosis(
@@ -59,7 +62,8 @@ namespace PbiPreflight.Diagnosis
             CheckStatus.Failed,
             "Entra ID could not verify the client assertion: the certificate is not registered on the app, or " +
             "the assertion's signature, audience or time is wrong.",
-            "Upload the certificate's public key under " + SecretsBlade + " and check the machine's clock.");
+            "Upload the certificate's public key under " + SecretsBlade + " and check the machine's clock.",
+            PortalPage.AppCredentials);
 
         /// <summary>AADSTS700016.</summary>
         public static readonly Diagnosis AppNotFoundInTenant = new Diagnosis(
@@ -67,7 +71,8 @@ namespace PbiPreflight.Diagnosis
             CheckStatus.Failed,
             "No application with this client id exists in the tenant.",
             "Check the Application (client) ID and the tenant on the app registration's Overview page. A " +
-            "multi-tenant app must first be consented in this tenant by an administrator.");
+            "multi-tenant app must first be consented in this tenant by an administrator.",
+            PortalPage.AppOverview);
 
         /// <summary>AADSTS90002.</summary>
         public static readonly Diagnosis TenantNotFound = new Diagnosis(
@@ -90,7 +95,8 @@ namespace PbiPreflight.Diagnosis
             CheckStatus.Failed,
             "A Conditional Access policy blocked the sign-in.",
             "In Entra ID > Security > Conditional Access, find the policy in the sign-in log's 'Conditional " +
-            "Access' tab and exclude this workload identity, or run from a location the policy allows.");
+            "Access' tab and exclude this workload identity, or run from a location the policy allows.",
+            PortalPage.ConditionalAccess);
 
         /// <summary>AADSTS500011.</summary>
         public static readonly Diagnosis ResourceNotFound = new Diagnosis(
@@ -115,7 +121,8 @@ namespace PbiPreflight.Diagnosis
             CheckStatus.Failed,
             "Nobody has consented to the permissions this sign-in asks for.",
             "For a service principal, use client credentials and remove the Power BI API permissions from the " +
-            "app; for a user sign-in, grant admin consent to the delegated Power BI permissions.");
+            "app; for a user sign-in, grant admin consent to the delegated Power BI permissions.",
+            PortalPage.AppPermissions);
 
         /// <summary>AADSTS1002016.</summary>
         public static readonly Diagnosis TlsVersionTooOld = new Diagnosis(
@@ -165,7 +172,8 @@ namespace PbiPreflight.Diagnosis
             "scanner calls from a service principal that has admin-consent Power BI permissions.",
             "In Entra ID > App registrations > (the app) > API permissions, remove the Power BI Service " +
             "application permissions (Tenant.Read.All, Tenant.ReadWrite.All) and revoke their admin consent; " +
-            "access is granted through the security group of " + ReadOnlyAdminApiSetting + " instead.");
+            "access is granted through the security group of " + ReadOnlyAdminApiSetting + " instead.",
+            PortalPage.AppPermissions);
 
         // Workspace permission.
 
@@ -656,14 +664,16 @@ namespace PbiPreflight.Diagnosis
             CheckStatus.Warning,
             "The client secret in use ('{0}') ends on {1:u}, in {2} day(s); the crawl will fail from then on.",
             "Create a new client secret in " + SecretsBlade + " before that date and update every place that " +
-            "stores it.");
+            "stores it.",
+            PortalPage.AppCredentials);
 
         /// <summary>The secret in use has ended (the clock of this machine may be off).</summary>
         public static readonly Diagnosis SecretExpired = new Diagnosis(
             "SecretExpired",
             CheckStatus.Failed,
             "The client secret in use ('{0}') ended on {1:u}.",
-            ClientSecretExpired.Remediation);
+            ClientSecretExpired.Remediation,
+            PortalPage.AppCredentials);
 
         /// <summary>No secret on the app matches the one in use.</summary>
         public static readonly Diagnosis SecretNotIdentified = new Diagnosis(
@@ -678,6 +688,267 @@ namespace PbiPreflight.Diagnosis
             CheckStatus.Skipped,
             "Skipped: the app registration is not in this tenant (a multi-tenant app registered elsewhere).",
             "Check credential end dates in the app's home tenant.");
+
+        // Sign-in by users, certificates, federation, managed identity and given tokens.
+
+        private const string ApiPermissions =
+            "Entra ID > App registrations > (the app) > API permissions";
+
+        /// <summary>A user's token came back with what the admin APIs need.</summary>
+        public static readonly Diagnosis UserTokenAcquired = new Diagnosis(
+            "UserTokenAcquired",
+            CheckStatus.Passed,
+            "A token for the Power BI API was issued to user {0} through app {1} in tenant {2}; it expires at " +
+            "{3:u}.",
+            string.Empty);
+
+        /// <summary>A delegated token without Tenant.Read.All or Tenant.ReadWrite.All.</summary>
+        public static readonly Diagnosis DelegatedScopeMissing = new Diagnosis(
+            "DelegatedScopeMissing",
+            CheckStatus.Failed,
+            "The user's token carries the scopes '{0}' but neither Tenant.Read.All nor Tenant.ReadWrite.All, " +
+            "which the admin and scanner APIs require of a user.",
+            "Add the Power BI Service delegated permission Tenant.Read.All under " + ApiPermissions + " and grant " +
+            "admin consent.",
+            PortalPage.AppPermissions);
+
+        /// <summary>AADSTS50126, AADSTS50034.</summary>
+        public static readonly Diagnosis UserCredentialsInvalid = new Diagnosis(
+            "UserCredentialsInvalid",
+            CheckStatus.Failed,
+            "Entra ID rejected the user name or password (or the user is not in this tenant).",
+            "Check the user principal name and password. A federated (ADFS) account cannot sign in with a " +
+            "password here: use a service principal or -UseDeviceCode.",
+            PortalPage.Users);
+
+        /// <summary>Realm discovery says the account is federated; ROPC cannot sign it in.</summary>
+        public static readonly Diagnosis FederatedAccountNotSupported = new Diagnosis(
+            "FederatedAccountNotSupported",
+            CheckStatus.Failed,
+            "The account {0} is federated with another identity provider, which signs it in; a user name and " +
+            "password cannot be sent to Entra ID for it.",
+            "Use -UseDeviceCode for this account, or a service principal (recommended for catalog crawls).");
+
+        /// <summary>AADSTS50076, AADSTS50079, AADSTS50158.</summary>
+        public static readonly Diagnosis MfaRequired = new Diagnosis(
+            "MfaRequired",
+            CheckStatus.Failed,
+            "The user must pass multi-factor authentication (Conditional Access or per-user MFA), which a user " +
+            "name and password sign-in cannot do.",
+            "Use a service principal in the security group of the read-only admin API setting, or a managed " +
+            "identity; for a one-off check, -UseDeviceCode. Excluding the account from MFA is a security " +
+            "decision for the tenant's admins.",
+            PortalPage.ConditionalAccess);
+
+        /// <summary>AADSTS50053.</summary>
+        public static readonly Diagnosis AccountLocked = new Diagnosis(
+            "AccountLocked",
+            CheckStatus.Failed,
+            "The account is locked: too many failed sign-ins, or sign-ins from an address Entra ID considers " +
+            "malicious.",
+            "Look up the failure reason in Entra ID > Sign-in logs for this user, then wait for the lockout to " +
+            "end or have an admin unblock it.",
+            PortalPage.Users);
+
+        /// <summary>AADSTS50055.</summary>
+        public static readonly Diagnosis PasswordExpired = new Diagnosis(
+            "PasswordExpired",
+            CheckStatus.Failed,
+            "The user's password has expired.",
+            "Reset the password (Entra ID > Users > the user > Reset password) and update where it is stored.",
+            PortalPage.Users);
+
+        /// <summary>AADSTS50057.</summary>
+        public static readonly Diagnosis AccountDisabled = new Diagnosis(
+            "AccountDisabled",
+            CheckStatus.Failed,
+            "The user account is disabled.",
+            "Enable the account (Entra ID > Users > the user > 'Account enabled') or use another identity.",
+            PortalPage.Users);
+
+        /// <summary>AADSTS700025.</summary>
+        public static readonly Diagnosis PublicClientSentCredential = new Diagnosis(
+            "PublicClientSentCredential",
+            CheckStatus.Failed,
+            "The app is a public client, yet a secret or certificate was sent with a user sign-in.",
+            "Sign the user in without a client credential, or turn off 'Allow public client flows' under " +
+            "Authentication when the app is meant to use its own credential.",
+            PortalPage.AppAuthentication);
+
+        /// <summary>AADSTS50012, AADSTS5002741, AADSTS50027: the assertion itself is malformed.</summary>
+        public static readonly Diagnosis ClientAssertionInvalid = new Diagnosis(
+            "ClientAssertionInvalid",
+            CheckStatus.Failed,
+            "Entra ID could not accept the signed client assertion: its audience, subject or format is wrong.",
+            "Use a certificate with an RSA key of 2048 bits or more; make sure the client id is the app's, and " +
+            "that the authority is the tenant's token endpoint of the chosen cloud.",
+            PortalPage.AppCredentials);
+
+        /// <summary>AADSTS700024.</summary>
+        public static readonly Diagnosis ClientAssertionExpired = new Diagnosis(
+            "ClientAssertionExpired",
+            CheckStatus.Failed,
+            "The client assertion is outside its valid time: an expired federated token, or a clock that is off.",
+            "For workload identity federation, hand over a fresh token (GitHub and Kubernetes tokens last minutes " +
+            "to an hour); otherwise correct this machine's clock.");
+
+        /// <summary>AADSTS70021, AADSTS700211, AADSTS700212, AADSTS700213, AADSTS7002137, AADSTS7002138.</summary>
+        public static readonly Diagnosis FederatedCredentialMismatch = new Diagnosis(
+            "FederatedCredentialMismatch",
+            CheckStatus.Failed,
+            "No federated credential on the app matches the token presented: {0}.",
+            "Open " + SecretsBlade + " > Federated credentials and make the issuer, subject (case-sensitive: the " +
+            "branch, environment or service account exactly) and audience (api://AzureADTokenExchange) match " +
+            "what the workload presents.",
+            PortalPage.AppCredentials);
+
+        /// <summary>The GitHub Actions runner did not hand out an id token.</summary>
+        public static readonly Diagnosis FederatedTokenUnavailable = new Diagnosis(
+            "FederatedTokenUnavailable",
+            CheckStatus.Failed,
+            "The GitHub Actions runner did not hand out an id token ({0}).",
+            "Give the job 'permissions: id-token: write' in the workflow, or pass -FederatedToken.");
+
+        /// <summary>The managed identity endpoint refused or was not there.</summary>
+        public static readonly Diagnosis ManagedIdentityUnavailable = new Diagnosis(
+            "ManagedIdentityUnavailable",
+            CheckStatus.Failed,
+            "No token came from the managed identity endpoint: {0}",
+            "Run on an Azure resource with a managed identity turned on (Identity blade of the Automation account, " +
+            "Function App, App Service or VM). For a user-assigned identity, assign it to the resource and pass " +
+            "its client id as -ClientId.");
+
+        /// <summary>AADSTS70000 on a device code, or declined at the browser.</summary>
+        public static readonly Diagnosis DeviceCodeDeclined = new Diagnosis(
+            "DeviceCodeDeclined",
+            CheckStatus.Failed,
+            "The sign-in with the device code was declined at the browser.",
+            "Run again and approve the sign-in; check that the account is the one meant for the crawl.");
+
+        /// <summary>AADSTS70020.</summary>
+        public static readonly Diagnosis DeviceCodeExpired = new Diagnosis(
+            "DeviceCodeExpired",
+            CheckStatus.Failed,
+            "Nobody signed in with the device code before it expired.",
+            "Run again and enter the code at the address shown within 15 minutes.");
+
+        /// <summary>AADSTS7000112.</summary>
+        public static readonly Diagnosis AppDisabled = new Diagnosis(
+            "AppDisabled",
+            CheckStatus.Failed,
+            "The application is disabled in this tenant.",
+            "Enable the enterprise application (Entra ID > Enterprise applications > the app > Properties > " +
+            "'Enabled for users to sign-in') or use another app.",
+            PortalPage.AppOverview);
+
+        /// <summary>AADSTS50059, AADSTS90019, AADSTS90014, AADSTS900144: a request Entra ID cannot read.</summary>
+        public static readonly Diagnosis MalformedTokenRequest = new Diagnosis(
+            "MalformedTokenRequest",
+            CheckStatus.Failed,
+            "Entra ID could not read the sign-in request: {0}",
+            "Give a tenant id or domain (not 'common'), and check that nothing between this machine and Entra ID " +
+            "rewrites requests.");
+
+        /// <summary>AADSTS50196.</summary>
+        public static readonly Diagnosis SignInLoopDetected = new Diagnosis(
+            "SignInLoopDetected",
+            CheckStatus.Failed,
+            "Entra ID saw too many identical sign-in requests in a short time and stopped answering them.",
+            "Wait a few minutes; make sure no script calls the preflight in a tight loop.");
+
+        /// <summary>AADSTS50049: MSAL's instance discovery does not know the authority.</summary>
+        public static readonly Diagnosis UnknownAuthority = new Diagnosis(
+            "UnknownAuthority",
+            CheckStatus.Failed,
+            "The sign-in host is not one Entra ID knows.",
+            "Use -Environment for a national cloud; use -Environment Custom only for a private endpoint.");
+
+        /// <summary>The token of one cloud was presented for another's API.</summary>
+        public static readonly Diagnosis CloudMismatch = new Diagnosis(
+            "CloudMismatch",
+            CheckStatus.Failed,
+            "The token is for the Power BI API of the {0} cloud, but this run targets {1}: that API will refuse " +
+            "it.",
+            "Run with -Environment {0}, or get the token from the {1} cloud's sign-in service.");
+
+        /// <summary>The token's audience is not the Power BI API.</summary>
+        public static readonly Diagnosis TokenAudienceMismatch = new Diagnosis(
+            "TokenAudienceMismatch",
+            CheckStatus.Failed,
+            "The token's audience is '{0}', not the Power BI API ('{1}'): Power BI will answer 401.",
+            "Request the token for the scope {1}/.default (Get-AzAccessToken -ResourceUrl {1}).");
+
+        /// <summary>The token was issued by another tenant than the one named.</summary>
+        public static readonly Diagnosis TokenTenantMismatch = new Diagnosis(
+            "TokenTenantMismatch",
+            CheckStatus.Failed,
+            "The token was issued by tenant {0}, not by tenant {1} that this run checks.",
+            "Sign in to the tenant the catalog will crawl, or run with -TenantId {0}.");
+
+        /// <summary>A given access token has expired.</summary>
+        public static readonly Diagnosis AccessTokenExpired = new Diagnosis(
+            "AccessTokenExpired",
+            CheckStatus.Failed,
+            "The access token expired at {0:u}.",
+            "Get a new token (Get-AzAccessToken, Get-PowerBIAccessToken) and pass it at once.");
+
+        /// <summary>A given access token ends before a crawl could finish.</summary>
+        public static readonly Diagnosis AccessTokenExpiresSoon = new Diagnosis(
+            "AccessTokenExpiresSoon",
+            CheckStatus.Warning,
+            "The access token expires at {0:u}, in {1} minute(s); a catalog handed this token cannot renew it, " +
+            "so a crawl that lasts longer fails part way.",
+            "Give the catalog a credential it can renew (a service principal's secret or certificate) rather " +
+            "than a token.");
+
+        /// <summary>A given access token is not a JWT the preflight can read.</summary>
+        public static readonly Diagnosis AccessTokenOpaque = new Diagnosis(
+            "AccessTokenOpaque",
+            CheckStatus.Warning,
+            "The access token is not a JSON web token, so its audience, tenant and expiry cannot be checked; the " +
+            "calls that follow will show whether Power BI accepts it.",
+            "Pass the access token itself, without quotes or a 'Bearer' prefix.");
+
+        /// <summary>The certificate in use is valid beyond the warning period.</summary>
+        public static readonly Diagnosis CertificateValid = new Diagnosis(
+            "CertificateValid",
+            CheckStatus.Passed,
+            "The certificate in use ({0}) is valid until {1:u}, {2} day(s) from now.",
+            string.Empty);
+
+        /// <summary>The certificate in use ends within the warning period.</summary>
+        public static readonly Diagnosis CertificateExpiresSoon = new Diagnosis(
+            "CertificateExpiresSoon",
+            CheckStatus.Warning,
+            "The certificate in use ({0}) ends on {1:u}, in {2} day(s); sign-in fails from then on.",
+            "Create a new certificate, upload its public key under " + SecretsBlade + " > Certificates, and " +
+            "install it wherever the crawler runs before that date.",
+            PortalPage.AppCredentials);
+
+        /// <summary>The certificate in use has ended.</summary>
+        public static readonly Diagnosis CertificateExpired = new Diagnosis(
+            "CertificateExpired",
+            CheckStatus.Failed,
+            "The certificate in use ({0}) ended on {1:u}.",
+            "Create a new certificate, upload its public key under " + SecretsBlade + " > Certificates, and " +
+            "install it wherever the crawler runs.",
+            PortalPage.AppCredentials);
+
+        /// <summary>The credential kind has nothing the app stores that could expire.</summary>
+        public static readonly Diagnosis ExpiryNotApplicable = new Diagnosis(
+            "ExpiryNotApplicable",
+            CheckStatus.Skipped,
+            "Skipped: a {0} sign-in has no secret or certificate on the app that could expire.",
+            string.Empty);
+
+        /// <summary>Graph sub-checks judge a service principal's own credential only.</summary>
+        public static readonly Diagnosis GroupMembershipNotApplicable = new Diagnosis(
+            "GroupMembershipNotApplicable",
+            CheckStatus.Skipped,
+            "Skipped: group membership is read for a service principal signing in itself; this run signs in with " +
+            "{0}.",
+            "For a user, check that the user is a Fabric administrator; for a given token, run with the " +
+            "service principal's own credential to read its groups.");
 
         private static readonly Dictionary<long, Diagnosis> EntraCodes = new Dictionary<long, Diagnosis>
         {
@@ -694,13 +965,34 @@ namespace PbiPreflight.Diagnosis
             [70011] = InvalidScope,
             [65001] = ConsentRequired,
             [1002016] = TlsVersionTooOld,
-            [50076] = UserSignInBlocked,
-            [50079] = UserSignInBlocked,
-            [50158] = UserSignInBlocked,
-            [50126] = UserSignInBlocked,
-            [50053] = UserSignInBlocked,
-            [50055] = UserSignInBlocked,
-            [50057] = UserSignInBlocked,
+            [50076] = MfaRequired,
+            [50079] = MfaRequired,
+            [50158] = MfaRequired,
+            [50126] = UserCredentialsInvalid,
+            [50034] = UserCredentialsInvalid,
+            [50053] = AccountLocked,
+            [50055] = PasswordExpired,
+            [50057] = AccountDisabled,
+            [700025] = PublicClientSentCredential,
+            [50012] = ClientAssertionInvalid,
+            [5002741] = ClientAssertionInvalid,
+            [50027] = ClientAssertionInvalid,
+            [700024] = ClientAssertionExpired,
+            [70021] = FederatedCredentialMismatch,
+            [700211] = FederatedCredentialMismatch,
+            [700212] = FederatedCredentialMismatch,
+            [700213] = FederatedCredentialMismatch,
+            [7002137] = FederatedCredentialMismatch,
+            [7002138] = FederatedCredentialMismatch,
+            [70000] = DeviceCodeDeclined,
+            [70020] = DeviceCodeExpired,
+            [7000112] = AppDisabled,
+            [50059] = MalformedTokenRequest,
+            [90019] = MalformedTokenRequest,
+            [90014] = MalformedTokenRequest,
+            [900144] = MalformedTokenRequest,
+            [50196] = SignInLoopDetected,
+            [50049] = UnknownAuthority,
         };
 
         /// <summary>The diagnosis for an AADSTS code, or <see cref="TokenRequestFailed"/> when it is unknown.</summary>

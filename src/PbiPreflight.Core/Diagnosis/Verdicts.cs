@@ -32,6 +32,7 @@ namespace PbiPreflight.Diagnosis
                 ? diagnosis.Message
                 : string.Format(CultureInfo.InvariantCulture, diagnosis.Message, values);
             result.Remediation = diagnosis.Remediation;
+            result.Page = diagnosis.Page;
             return result;
         }
 

@@ -32,6 +32,15 @@ namespace PbiPreflight.Identity
         /// <summary>Delegated scopes (<c>scp</c>).</summary>
         public IReadOnlyList<string> Scopes { get; private set; } = System.Array.Empty<string>();
 
+        /// <summary><c>user</c> for a delegated token, <c>app</c> for an app-only one (<c>idtyp</c>, else inferred).</summary>
+        public string IdentityType { get; private set; } = "app";
+
+        /// <summary>The signed-in user (<c>upn</c>, <c>preferred_username</c> or <c>unique_name</c>).</summary>
+        public string? UserPrincipalName { get; private set; }
+
+        /// <summary>The token's version (<c>ver</c>): 1.0 or 2.0.</summary>
+        public string? Version { get; private set; }
+
         /// <summary>When the token expires (<c>exp</c>).</summary>
         public DateTimeOffset? ExpiresOn { get; private set; }
 
@@ -53,8 +62,16 @@ namespace PbiPreflight.Identity
                 using var document = JsonDocument.Parse(DecodeBase64Url(parts[1]));
                 var root = document.RootElement;
                 var expires = JsonText.Number(root, "exp");
+                var scopes = JsonText.String(root, "scp");
+
+                // v1 tokens before idtyp existed: a user token always carries scp, an app token never does.
+                var identityType = JsonText.String(root, "idtyp") ?? (scopes != null ? "user" : "app");
                 return new TokenClaims
                 {
+                    IdentityType = identityType.ToLowerInvariant(),
+                    UserPrincipalName = JsonText.String(root, "upn") ?? JsonText.String(root, "preferred_username") ??
+                        JsonText.String(root, "unique_name"),
+                    Version = JsonText.String(root, "ver"),
                     TenantId = JsonText.String(root, "tid"),
                     AppId = JsonText.String(root, "appid") ?? JsonText.String(root, "azp"),
                     ObjectId = JsonText.String(root, "oid"),
@@ -65,7 +82,8 @@ namespace PbiPreflight.Identity
                     ExpiresOn = expires.HasValue ? DateTimeOffset.FromUnixTimeSeconds(expires.Value) : null,
                 };
             }
-            catch (Exception error) when (error is JsonException || error is FormatException)
+            catch (Exception error) when (error is JsonException || error is FormatException ||
+                error is InvalidOperationException)
             {
                 return null;
             }

@@ -4,6 +4,7 @@ using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.Identity.Client;
+using Microsoft.Identity.Client.AppConfig;
 
 namespace PbiPreflight.Identity
 {
@@ -31,8 +32,10 @@ namespace PbiPreflight.Identity
     }
 
     /// <summary>
-    /// Gets the Power BI token of an invocation through MSAL: once, fresh from the token endpoint, shared by every
-    /// check that follows.
+    /// Gets the tokens of an invocation through MSAL, one per resource: once, fresh from the token endpoint, shared
+    /// by every check that follows. Each kind of credential has its MSAL application: confidential (secret,
+    /// certificate, federated assertion), public (user password, device code) or managed identity; a token the
+    /// caller gave is used as it is.
     /// </summary>
     internal sealed class TokenProvider
     {
@@ -40,7 +43,10 @@ namespace PbiPreflight.Identity
         private readonly IMsalHttpClientFactory httpClientFactory;
         private readonly IPreflightReporter reporter;
         private readonly SecretRedactor redactor;
-        private readonly Lazy<IConfidentialClientApplication> application;
+        private readonly Lazy<IConfidentialClientApplication> confidentialClient;
+        private readonly Lazy<IPublicClientApplication> publicClient;
+        private readonly Lazy<IManagedIdentityApplication> managedIdentity;
+        private readonly FederatedTokenSource? federatedToken;
         private readonly CancellationToken invocation;
         private readonly ConcurrentDictionary<string, Lazy<Task<TokenOutcome>>> tokens =
             new ConcurrentDictionary<string, Lazy<Task<TokenOutcome>>>(StringComparer.OrdinalIgnoreCase);
@@ -58,7 +64,14 @@ namespace PbiPreflight.Identity
             this.reporter = reporter;
             this.redactor = redactor;
             var authority = new Uri(options.Endpoints.AuthorityHost, options.TenantId).AbsoluteUri;
-            application = new Lazy<IConfidentialClientApplication>(() => BuildApplication(authority));
+            if (options.Credential is FederatedTokenCredential federated)
+            {
+                federatedToken = FederatedTokenSource.Find(federated);
+            }
+
+            confidentialClient = new Lazy<IConfidentialClientApplication>(() => BuildConfidentialClient(authority));
+            publicClient = new Lazy<IPublicClientApplication>(() => BuildPublicClient(authority));
+            managedIdentity = new Lazy<IManagedIdentityApplication>(BuildManagedIdentity);
         }
 
         /// <summary>
@@ -117,18 +130,23 @@ namespace PbiPreflight.Identity
             var authority = new Uri(options.Endpoints.AuthorityHost, options.TenantId).AbsoluteUri;
             reporter.Verbose(Messages.Format(Messages.VerboseRequestingToken, scope, authority));
 
+            if (options.Credential is AccessTokenCredential given)
+            {
+                return Given(scope, given);
+            }
+
             try
             {
                 using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
-                timeout.CancelAfter(options.RequestTimeout);
 
-                // Force a request to the token endpoint: a cached token would prove nothing about the secret.
-                var result = await application.Value
-                    .AcquireTokenForClient(new[] { scope })
-                    .WithForceRefresh(true)
-                    .ExecuteAsync(timeout.Token)
-                    .ConfigureAwait(false);
+                // A device code waits for a person, for as long as the code is valid; every other kind is one
+                // request and gets the request's time limit.
+                if (!(options.Credential is DeviceCodeCredential))
+                {
+                    timeout.CancelAfter(options.RequestTimeout);
+                }
 
+                var result = await RequestAsync(scope, timeout.Token).ConfigureAwait(false);
                 var claims = TokenClaims.Read(result.AccessToken);
                 reporter.Verbose(Messages.Format(
                     Messages.VerboseTokenAcquired,
@@ -162,21 +180,97 @@ namespace PbiPreflight.Identity
             }
         }
 
-        private IConfidentialClientApplication BuildApplication(string authority)
+        private Task<AuthenticationResult> RequestAsync(string scope, CancellationToken cancellation)
+        {
+            var scopes = new[] { scope };
+            switch (options.Credential)
+            {
+                case ManagedIdentityCredential _:
+                    // Managed identity endpoints take a resource, not a scope.
+                    var resource = scope.EndsWith("/.default", StringComparison.Ordinal)
+                        ? scope.Substring(0, scope.Length - "/.default".Length)
+                        : scope;
+                    return managedIdentity.Value.AcquireTokenForManagedIdentity(resource)
+                        .WithForceRefresh(true)
+                        .ExecuteAsync(cancellation);
+
+                case UserPasswordCredential user:
+                    // ROPC is what the caller chose; MSAL marks it obsolete to steer new apps elsewhere.
+#pragma warning disable CS0618
+                    return publicClient.Value
+                        .AcquireTokenByUsernamePassword(scopes, user.UserName, ConnectionOptions.Reveal(user.Password))
+                        .ExecuteAsync(cancellation);
+#pragma warning restore CS0618
+
+                case DeviceCodeCredential _:
+                    return publicClient.Value
+                        .AcquireTokenWithDeviceCode(scopes, code =>
+                        {
+                            // The only output meant for the person at the terminal: where to go, which code to type.
+                            reporter.Warning(code.Message);
+                            return Task.CompletedTask;
+                        })
+                        .ExecuteAsync(cancellation);
+
+                default:
+                    // Force a request to the token endpoint: a cached token would prove nothing about the secret.
+                    return confidentialClient.Value
+                        .AcquireTokenForClient(scopes)
+                        .WithForceRefresh(true)
+                        .ExecuteAsync(cancellation);
+            }
+        }
+
+        private TokenOutcome Given(string scope, AccessTokenCredential given)
+        {
+            // A given token serves the Power BI API only; Graph would need a second one the caller did not give.
+            if (!string.Equals(scope, options.Endpoints.DefaultScope, StringComparison.OrdinalIgnoreCase))
+            {
+                return new TokenOutcome { Failure = new GivenTokenScopeException() };
+            }
+
+            var token = ConnectionOptions.Reveal(given.Token).Trim();
+            if (token.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+            {
+                token = token.Substring("Bearer ".Length).Trim();
+            }
+
+            var claims = TokenClaims.Read(token);
+            return new TokenOutcome
+            {
+                AccessToken = token,
+                Claims = claims,
+                ExpiresOn = claims?.ExpiresOn ?? DateTimeOffset.MaxValue,
+            };
+        }
+
+        private IConfidentialClientApplication BuildConfidentialClient(string authority)
         {
             // One application per invocation: no token cache is shared across runs or tenants.
-            var builder = ConfidentialClientApplicationBuilder
-                .Create(options.ClientId)
-                .WithClientSecret(options.RevealSecret())
+            var builder = ConfidentialClientApplicationBuilder.Create(options.ClientId);
+            switch (options.Credential)
+            {
+                case CertificateCredential certificate:
+                    builder = builder.WithCertificate(
+                        CertificateLoader.Resolve(certificate),
+                        certificate.SendCertificateChain);
+                    break;
+                case FederatedTokenCredential _:
+                    builder = builder.WithClientAssertion(
+                        (AssertionRequestOptions request) => federatedToken!.GetAsync(
+                            httpClientFactory.GetHttpClient(), redactor, request.CancellationToken));
+                    break;
+                default:
+                    builder = builder.WithClientSecret(options.RevealSecret());
+                    break;
+            }
+
+            builder = builder
                 .WithAuthority(authority, validateAuthority: options.Endpoints.IsWellKnownCloud)
 
                 // MSAL's retry-once is off: the preflight reports the first refusal as it came.
                 .WithHttpClientFactory(httpClientFactory, retryOnceOn5xx: false)
-                .WithLogging(
-                    (level, message, containsPii) => reporter.Debug("MSAL: " + redactor.Redact(message)),
-                    LogLevel.Warning,
-                    enablePiiLogging: false,
-                    enableDefaultPlatformLogging: false);
+                .WithLogging(Log, LogLevel.Warning, enablePiiLogging: false, enableDefaultPlatformLogging: false);
 
             if (!options.Endpoints.IsWellKnownCloud)
             {
@@ -185,6 +279,37 @@ namespace PbiPreflight.Identity
             }
 
             return builder.Build();
+        }
+
+        private IPublicClientApplication BuildPublicClient(string authority)
+        {
+            var builder = PublicClientApplicationBuilder.Create(options.ClientId)
+                .WithAuthority(authority, validateAuthority: options.Endpoints.IsWellKnownCloud)
+                .WithHttpClientFactory(httpClientFactory)
+                .WithLogging(Log, LogLevel.Warning, enablePiiLogging: false, enableDefaultPlatformLogging: false);
+            if (!options.Endpoints.IsWellKnownCloud)
+            {
+                builder = builder.WithInstanceDiscovery(false);
+            }
+
+            return builder.Build();
+        }
+
+        private IManagedIdentityApplication BuildManagedIdentity()
+        {
+            // MSAL finds the endpoint itself (App Service, Functions, Automation, Arc, Cloud Shell, then IMDS).
+            var identity = string.IsNullOrEmpty(options.ClientId)
+                ? ManagedIdentityId.SystemAssigned
+                : ManagedIdentityId.WithUserAssignedClientId(options.ClientId);
+            return ManagedIdentityApplicationBuilder.Create(identity)
+                .WithHttpClientFactory(httpClientFactory)
+                .WithLogging(Log, LogLevel.Warning, enablePiiLogging: false, enableDefaultPlatformLogging: false)
+                .Build();
+        }
+
+        private void Log(LogLevel level, string message, bool containsPii)
+        {
+            reporter.Debug("MSAL: " + redactor.Redact(message));
         }
 
         private TokenOutcome Refused(MsalServiceException refusal)
@@ -205,6 +330,18 @@ namespace PbiPreflight.Identity
                 RequestId = requestId ?? error?.TraceId,
                 Failure = error is null ? refusal : null,
             };
+        }
+    }
+}
+
+namespace PbiPreflight.Identity
+{
+    /// <summary>A given access token was asked to serve a resource other than Power BI (Microsoft Graph).</summary>
+    internal sealed class GivenTokenScopeException : Exception
+    {
+        public GivenTokenScopeException()
+            : base("A given access token serves the Power BI API only.")
+        {
         }
     }
 }

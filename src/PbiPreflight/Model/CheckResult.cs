@@ -66,6 +66,15 @@ namespace PbiPreflight
         /// <summary>Entra ID's correlation id.</summary>
         public string? CorrelationId { get; internal set; }
 
+        /// <summary>
+        /// The portal page where the fix is made, in the chosen cloud's portal (such as the app registration's
+        /// Certificates &amp; secrets), when there is one.
+        /// </summary>
+        public string? HelpUri { get; internal set; }
+
+        // Which portal page HelpUri links, kept as the diagnosis said it until the engine knows the cloud and app.
+        internal PortalPage Page { get; set; }
+
         /// <summary>The service's body as one line, secrets redacted, cut at a few kilobytes.</summary>
         public string? Response { get; internal set; }
 

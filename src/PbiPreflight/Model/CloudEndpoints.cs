@@ -78,6 +78,49 @@ namespace PbiPreflight
         public string DefaultScope => ResourceUri.AbsoluteUri.TrimEnd('/') + "/.default";
 
         /// <summary>
+        /// The Azure portal of this cloud, for links to the app registration's pages; null for custom hosts.
+        /// </summary>
+        public Uri? PortalUri
+        {
+            get
+            {
+                switch (Environment)
+                {
+                    case PbiEnvironment.Public:
+                    case PbiEnvironment.USGov:
+                        // GCC signs in with the commercial Entra ID, so its app registrations live there.
+                        return new Uri("https://portal.azure.com/");
+                    case PbiEnvironment.USGovHigh:
+                    case PbiEnvironment.USGovMil:
+                        return new Uri("https://portal.azure.us/");
+                    case PbiEnvironment.China:
+                        return new Uri("https://portal.azure.cn/");
+                    default:
+                        return null;
+                }
+            }
+        }
+
+        /// <summary>
+        /// The named cloud whose Power BI resource is <paramref name="resource"/> (a v1 token's audience), or
+        /// null when none is.
+        /// </summary>
+        public static PbiEnvironment? EnvironmentOfResource(string? resource)
+        {
+            var wanted = (resource ?? string.Empty).TrimEnd('/');
+            foreach (PbiEnvironment environment in System.Enum.GetValues(typeof(PbiEnvironment)))
+            {
+                if (environment != PbiEnvironment.Custom && string.Equals(
+                    For(environment).ResourceUri.AbsoluteUri.TrimEnd('/'), wanted, StringComparison.OrdinalIgnoreCase))
+                {
+                    return environment;
+                }
+            }
+
+            return null;
+        }
+
+        /// <summary>
         /// True for the clouds whose Entra host MSAL knows without asking the network; for custom hosts MSAL's
         /// instance discovery would call the public cloud, so it is switched off.
         /// </summary>

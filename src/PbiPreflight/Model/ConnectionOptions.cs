@@ -18,7 +18,8 @@ namespace PbiPreflight
             RegexOptions.CultureInvariant);
 
         /// <summary>
-        /// Validates the values and builds the options; throws <see cref="PreflightArgumentException"/>.
+        /// Validates the values and builds the options for a client secret; throws
+        /// <see cref="PreflightArgumentException"/>.
         /// </summary>
         public ConnectionOptions(
             string tenantId,
@@ -26,7 +27,22 @@ namespace PbiPreflight
             SecureString? clientSecret,
             CloudEndpoints endpoints,
             TimeSpan requestTimeout)
+            : this(tenantId, clientId, new ClientSecretCredential(clientSecret), endpoints, requestTimeout)
         {
+        }
+
+        /// <summary>
+        /// Validates the values and builds the options for any credential; throws
+        /// <see cref="PreflightArgumentException"/>. A certificate is loaded later, by the engine.
+        /// </summary>
+        public ConnectionOptions(
+            string tenantId,
+            string? clientId,
+            PreflightCredential credential,
+            CloudEndpoints endpoints,
+            TimeSpan requestTimeout)
+        {
+            Credential = credential ?? throw new ArgumentNullException(nameof(credential));
             TenantId = (tenantId ?? string.Empty).Trim();
             if (Guid.TryParse(TenantId, out var tenantGuid))
             {
@@ -36,34 +52,25 @@ namespace PbiPreflight
             else if (!DomainName.IsMatch(TenantId))
             {
                 throw new PreflightArgumentException(
-                    "InvalidTenantId",
+                    TenantId.Length == 0 ? "MissingTenantId" : "InvalidTenantId",
                     "TenantId",
                     Messages.Format(Messages.InvalidTenantId, Shorten(TenantId)));
             }
 
             var trimmedClientId = (clientId ?? string.Empty).Trim();
-            if (!Guid.TryParse(trimmedClientId, out var parsedClientId))
+            if (Guid.TryParse(trimmedClientId, out var parsedClientId))
+            {
+                ClientId = parsedClientId.ToString("D");
+            }
+            else if (trimmedClientId.Length > 0 || credential.NeedsClientId)
             {
                 throw new PreflightArgumentException(
-                    "InvalidClientId",
+                    trimmedClientId.Length == 0 ? "MissingClientId" : "InvalidClientId",
                     "ClientId",
                     Messages.Format(Messages.InvalidClientId, Shorten(trimmedClientId)));
             }
 
-            if (clientSecret is null)
-            {
-                throw new PreflightArgumentException(
-                    "MissingClientSecret",
-                    "ClientSecret",
-                    Messages.MissingClientSecret);
-            }
-
-            ClientSecret = clientSecret;
-            if (clientSecret.Length == 0 || RevealSecret().Trim().Length == 0)
-            {
-                throw new PreflightArgumentException("EmptyClientSecret", "ClientSecret", Messages.EmptyClientSecret);
-            }
-
+            ValidateCredential(credential);
             if (requestTimeout < TimeSpan.FromSeconds(1))
             {
                 throw new PreflightArgumentException(
@@ -72,7 +79,6 @@ namespace PbiPreflight
                     Messages.Format(Messages.InvalidTimeout, "TimeoutSec", requestTimeout.TotalSeconds));
             }
 
-            ClientId = parsedClientId.ToString("D");
             Endpoints = endpoints ?? throw new ArgumentNullException(nameof(endpoints));
             RequestTimeout = requestTimeout;
         }
@@ -80,11 +86,17 @@ namespace PbiPreflight
         /// <summary>The tenant as given: a GUID or a verified domain.</summary>
         public string TenantId { get; }
 
-        /// <summary>The application (client) id.</summary>
-        public string ClientId { get; }
+        /// <summary>
+        /// The application (client) id; empty for a system-assigned managed identity or a given access token
+        /// when none was named.
+        /// </summary>
+        public string ClientId { get; } = string.Empty;
 
-        /// <summary>The client secret; read once, when the token is requested.</summary>
-        public SecureString ClientSecret { get; }
+        /// <summary>How the preflight signs in.</summary>
+        public PreflightCredential Credential { get; }
+
+        /// <summary>The client secret, when the credential is one; read once, when the token is requested.</summary>
+        public SecureString? ClientSecret => (Credential as ClientSecretCredential)?.Secret;
 
         /// <summary>The cloud's addresses.</summary>
         public CloudEndpoints Endpoints { get; }
@@ -95,13 +107,21 @@ namespace PbiPreflight
         // A message echoes what was typed, but not a pasted page of it.
         private static string Shorten(string value) => value.Length > 80 ? value.Substring(0, 80) + "..." : value;
 
-        /// <summary>The secret as plain text, for the one call that needs it. Callers keep it no longer.</summary>
-        internal string RevealSecret()
+        /// <summary>The client secret as plain text, for the one call that needs it; empty for other kinds.</summary>
+        internal string RevealSecret() => Reveal(ClientSecret);
+
+        /// <summary>A secure string as plain text, for the one call that needs it. Callers keep it no longer.</summary>
+        internal static string Reveal(SecureString? secure)
         {
+            if (secure is null || secure.Length == 0)
+            {
+                return string.Empty;
+            }
+
             var pointer = IntPtr.Zero;
             try
             {
-                pointer = Marshal.SecureStringToGlobalAllocUnicode(ClientSecret);
+                pointer = Marshal.SecureStringToGlobalAllocUnicode(secure);
                 return Marshal.PtrToStringUni(pointer) ?? string.Empty;
             }
             finally
@@ -110,6 +130,33 @@ namespace PbiPreflight
                 {
                     Marshal.ZeroFreeGlobalAllocUnicode(pointer);
                 }
+            }
+        }
+
+        private static void ValidateCredential(PreflightCredential credential)
+        {
+            switch (credential)
+            {
+                case ClientSecretCredential secret when secret.Secret is null:
+                    throw new PreflightArgumentException(
+                        "MissingClientSecret", "ClientSecret", Messages.MissingClientSecret);
+                case ClientSecretCredential secret when Reveal(secret.Secret).Trim().Length == 0:
+                    throw new PreflightArgumentException(
+                        "EmptyClientSecret", "ClientSecret", Messages.EmptyClientSecret);
+                case UserPasswordCredential user when string.IsNullOrWhiteSpace(user.UserName):
+                    throw new PreflightArgumentException(
+                        "MissingUserName", "UserCredential", Messages.MissingUserName);
+                case UserPasswordCredential user when Reveal(user.Password).Length == 0:
+                    throw new PreflightArgumentException(
+                        "EmptyUserPassword", "UserCredential", Messages.EmptyUserPassword);
+                case AccessTokenCredential token when Reveal(token.Token).Trim().Length == 0:
+                    throw new PreflightArgumentException(
+                        "EmptyAccessToken", "AccessToken", Messages.EmptyAccessToken);
+                case CertificateCredential certificate when certificate.ExpiryWarningDays < 0:
+                    throw new PreflightArgumentException(
+                        "InvalidExpiryWarning",
+                        "CertificateExpiryWarningDays",
+                        Messages.Format(Messages.InvalidExpiryWarning, certificate.ExpiryWarningDays));
             }
         }
     }

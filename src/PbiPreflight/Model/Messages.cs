@@ -8,6 +8,64 @@ namespace PbiPreflight
     /// </summary>
     internal static class Messages
     {
+        public const string MissingUserName =
+            "The user credential has no user name. Give the user principal name, such as admin@contoso.com.";
+
+        public const string EmptyUserPassword =
+            "The user credential's password is empty. Give the user's password in the PSCredential.";
+
+        public const string EmptyAccessToken =
+            "The access token is empty or blank. Give the token itself, as a SecureString.";
+
+        public const string InvalidExpiryWarning =
+            "-CertificateExpiryWarningDays must be 0 or more; {0} was given.";
+
+        public const string MissingCertificate =
+            "No certificate was given. Pass -Certificate, -CertificateThumbprint or -CertificatePath.";
+
+        public const string CertificateHasNoPrivateKey =
+            "The certificate '{0}' ({1}) has no private key, so it cannot sign the sign-in request. Give the PFX " +
+            "that holds the key, or the certificate from a store where its key was imported.";
+
+        public const string InvalidCertificateThumbprint =
+            "'{0}' is not a certificate thumbprint: a thumbprint is 40 hexadecimal characters (SHA-1).";
+
+        public const string CertificateNotFound =
+            "No certificate with thumbprint {0} is in the My store of {1}. Import the PFX there, or pass " +
+            "-CertificatePath.";
+
+        public const string CertificateFileUnreadable = "The certificate file '{0}' could not be read: {1}";
+
+        public const string CertificateFileNotCertificate =
+            "'{0}' is neither a PFX (PKCS#12) file nor a PEM file with a certificate and its private key.";
+
+        public const string CertificatePasswordIncorrect =
+            "The password of '{0}' is wrong; the file could not be opened. Pass the PFX password as " +
+            "-CertificatePassword.";
+
+        public const string CertificatePasswordMissing =
+            "'{0}' is protected by a password; pass it as -CertificatePassword.";
+
+        public const string PemWithoutKey =
+            "'{0}' holds a certificate but no private key. Give a PEM file with the certificate followed by its " +
+            "private key (-----BEGIN PRIVATE KEY-----), or a PFX.";
+
+        public const string PemUnreadable = "'{0}' could not be read as a certificate with its private key: {1}";
+
+        public const string PemNotSupported =
+            "'{0}' is a PEM file; Windows PowerShell cannot read PEM private keys. Convert it to a PFX (openssl " +
+            "pkcs12 -export) or use PowerShell 7.";
+
+        public const string NoFederatedToken =
+            "No federated token was found: pass -FederatedToken or -FederatedTokenFile, set " +
+            "AZURE_FEDERATED_TOKEN_FILE, or run in a GitHub Actions job with 'permissions: id-token: write'.";
+
+        public const string FederatedTokenFileUnreadable = "The federated token file '{0}' could not be read: {1}";
+
+        public const string AuthorityHostDiffers =
+            "AZURE_AUTHORITY_HOST names {0}, but this run signs in at {1}; pass -Environment to match the cloud " +
+            "the workload identity belongs to.";
+
         public const string EngineMissing =
             "The module's engine was not found in '{0}'. The module folder is incomplete: reinstall the module, " +
             "or run ./build.ps1 again when working from source.";

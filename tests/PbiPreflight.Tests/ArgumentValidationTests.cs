@@ -10,7 +10,7 @@ namespace PbiPreflight.Tests
         [Theory]
         [InlineData("not a tenant", "InvalidTenantId")]
         [InlineData("undefined", "InvalidTenantId")]
-        [InlineData("", "InvalidTenantId")]
+        [InlineData("", "MissingTenantId")]
         public void TenantMustBeAGuidOrADomain(string tenant, string errorId)
         {
             var error = Assert.Throws<PreflightArgumentException>(() => Options(tenant, Guid.NewGuid().ToString(),

@@ -10,7 +10,7 @@ namespace PbiPreflight.Tests
     {
         [Theory]
         [InlineData("C02", 7000222L, "invalid_client", "ClientSecretExpired")]
-        [InlineData("C04", 50076L, "interaction_required", "UserSignInBlocked")]
+        [InlineData("C04", 50076L, "interaction_required", "MfaRequired")]
         [InlineData("C07", 65001L, "invalid_grant", "ConsentRequired")]
         public void RecordedCasesParseToTheirCodeAndReason(string caseId, long code, string error, string reason)
         {

@@ -132,14 +132,6 @@ namespace PbiPreflight.Diagnosis
             "Enable TLS 1.2 or later on this machine; on Windows PowerShell 5.1 use .NET Framework 4.7 or later " +
             "with the operating system's default TLS settings.");
 
-        /// <summary>MFA, password and account problems of a user sign-in.</summary>
-        public static readonly Diagnosis UserSignInBlocked = new Diagnosis(
-            "UserSignInBlocked",
-            CheckStatus.Failed,
-            "Entra ID refused the user's sign-in and asks for an interaction this sign-in cannot perform.",
-            "Use a service principal added to the security group of the read-only admin API setting, or sign in " +
-            "interactively; check the user's sign-in log for the failure reason.");
-
         /// <summary>Any Entra error the catalog does not know; the service's own description is kept.</summary>
         public static readonly Diagnosis TokenRequestFailed = new Diagnosis(
             "TokenRequestFailed",

@@ -51,10 +51,12 @@ namespace PbiPreflight
             }
             else if (!DomainName.IsMatch(TenantId))
             {
-                throw new PreflightArgumentException(
-                    TenantId.Length == 0 ? "MissingTenantId" : "InvalidTenantId",
-                    "TenantId",
-                    Messages.Format(Messages.InvalidTenantId, Shorten(TenantId)));
+                throw TenantId.Length == 0
+                    ? new PreflightArgumentException("MissingTenantId", "TenantId", Messages.MissingTenantId)
+                    : new PreflightArgumentException(
+                        "InvalidTenantId",
+                        "TenantId",
+                        Messages.Format(Messages.InvalidTenantId, Shorten(TenantId)));
             }
 
             var trimmedClientId = (clientId ?? string.Empty).Trim();
@@ -64,10 +66,12 @@ namespace PbiPreflight
             }
             else if (trimmedClientId.Length > 0 || credential.NeedsClientId)
             {
-                throw new PreflightArgumentException(
-                    trimmedClientId.Length == 0 ? "MissingClientId" : "InvalidClientId",
-                    "ClientId",
-                    Messages.Format(Messages.InvalidClientId, Shorten(trimmedClientId)));
+                throw trimmedClientId.Length == 0
+                    ? new PreflightArgumentException("MissingClientId", "ClientId", Messages.MissingClientId)
+                    : new PreflightArgumentException(
+                        "InvalidClientId",
+                        "ClientId",
+                        Messages.Format(Messages.InvalidClientId, Shorten(trimmedClientId)));
             }
 
             ValidateCredential(credential);

@@ -8,6 +8,14 @@ namespace PbiPreflight
     /// </summary>
     internal static class Messages
     {
+        public const string MissingTenantId =
+            "No tenant was given. Pass -TenantId with the directory (tenant) id or a verified domain; with workload " +
+            "identity federation, AZURE_TENANT_ID fills it in.";
+
+        public const string MissingClientId =
+            "No client id was given. Pass -ClientId with the application (client) id; with workload identity " +
+            "federation, AZURE_CLIENT_ID fills it in.";
+
         public const string MissingUserName =
             "The user credential has no user name. Give the user principal name, such as admin@contoso.com.";
 

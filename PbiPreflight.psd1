@@ -10,6 +10,7 @@
     PowerShellVersion      = '5.1'
     CompatiblePSEditions   = @('Desktop', 'Core')
     FormatsToProcess       = @('PbiPreflight.Format.ps1xml')
+    TypesToProcess         = @('PbiPreflight.Types.ps1xml')
     CmdletsToExport        = @(
         'Test-PbiCredentialScope'
         'Test-PbiWorkspacePermission'

@@ -3,10 +3,13 @@
     Builds, tests and demonstrates PbiPreflight.
 
 .DESCRIPTION
-    Build  lays out the importable module in out/PbiPreflight and the emulator in out/emulator.
+    Build  lays out the importable module in out/PbiPreflight, with its help generated from module/help, and the
+           emulator in out/emulator.
     Test   builds, runs the xUnit tests, then the Pester tests in a child PowerShell against the emulator,
            and ends with one line "N passed, N failed" summing both; any failure makes the exit code 1.
     Demo   builds, starts the emulator, and runs Invoke-PbiPreflight against a healthy tenant and broken ones.
+    Package builds (unless -NoBuild), lays out out/package/PbiPreflight/<version> for Publish-PSResource, and
+           publishes it to a temporary local repository to make out/package/PbiPreflight.<version>.nupkg.
     Clean  removes out/ and the build folders.
 
 .EXAMPLE
@@ -14,11 +17,14 @@
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Build', 'Test', 'Demo', 'Clean')]
+    [ValidateSet('Build', 'Test', 'Demo', 'Package', 'Clean')]
     [string] $Task = 'Build',
 
     [ValidateSet('Debug', 'Release')]
-    [string] $Configuration = 'Release'
+    [string] $Configuration = 'Release',
+
+    # Package only: take the module already laid out in out/PbiPreflight instead of building it again.
+    [switch] $NoBuild
 )
 
 $ErrorActionPreference = 'Stop'
@@ -29,6 +35,8 @@ $out = Join-Path $root 'out'
 $moduleOut = Join-Path $out 'PbiPreflight'
 $emulatorOut = Join-Path $out 'emulator'
 $resultsOut = Join-Path $out 'test-results'
+$packageOut = Join-Path $out 'package'
+$helpSources = Join-Path $root 'module/help'
 
 function Invoke-Dotnet {
     # One array rather than loose arguments: dotnet's -v or -o would otherwise bind to PowerShell's common
@@ -86,12 +94,100 @@ function Invoke-Build {
     $manifest = Get-Content -Raw (Join-Path $root 'PbiPreflight.psd1')
     $manifest = $manifest -replace "ModuleVersion(\s*)=\s*'[^']*'", "ModuleVersion`$1= '$version'"
     Set-Content -Path (Join-Path $moduleOut 'PbiPreflight.psd1') -Value $manifest -Encoding utf8
-    Copy-Item (Join-Path $root 'module/*') $moduleOut -Recurse -Force
+    # The help sources become MAML below; the module ships the MAML, not its sources.
+    Get-ChildItem (Join-Path $root 'module') -Exclude 'help' | Copy-Item -Destination $moduleOut -Recurse -Force
+    Invoke-HelpBuild
 
     Invoke-Dotnet @('publish', (Join-Path $root 'src/PbiPreflight.Emulator/PbiPreflight.Emulator.csproj'),
         '-c', $Configuration, '-o', $emulatorOut, '--no-build', '--nologo', '--verbosity', 'quiet')
 
     Write-Host "Module laid out in $moduleOut (version $version); emulator in $emulatorOut."
+}
+
+function Invoke-HelpBuild {
+    # A fresh PowerShell imports the module just laid out, so the help describes exactly its cmdlets and this
+    # session never loads the assemblies it may rebuild.
+    $builder = Join-Path $root 'tests/tools/HelpBuilder.psm1'
+    $manifestPath = Join-Path $moduleOut 'PbiPreflight.psd1'
+    $helpOut = Join-Path $moduleOut 'en-US'
+    $command = "`$ErrorActionPreference = 'Stop'; Import-Module '$builder'; " +
+        "`$result = Export-ModuleHelp -ModulePath '$manifestPath' -SourcePath '$helpSources' -OutputPath '$helpOut'; " +
+        "Write-Host ('Help for ' + `$result.Commands + ' cmdlet(s) written to ' + `$result.Path + ', ' + " +
+        "`$result.Problems.Count + ' gap(s).')"
+    & dotnet (Join-Path $PSHOME 'pwsh.dll') -NoProfile -NonInteractive -Command $command
+    if ($LASTEXITCODE -ne 0) {
+        throw "Generating the help failed with exit code $LASTEXITCODE."
+    }
+}
+
+function Invoke-Package {
+    if (-not $NoBuild) {
+        Invoke-Build
+    }
+
+    $manifestPath = Join-Path $moduleOut 'PbiPreflight.psd1'
+    if (-not (Test-Path $manifestPath)) {
+        throw "No module in $moduleOut; run the Build task first or leave out -NoBuild."
+    }
+
+    # The layout Publish-PSResource and Install-PSResource use: <name>/<version>/. The whole module folder is
+    # copied, whatever assemblies and subfolders it holds.
+    $version = Get-ModuleVersion
+    $layout = Join-Path $packageOut "PbiPreflight/$version"
+    if (Test-Path $packageOut) {
+        Remove-Item -Recurse -Force $packageOut
+    }
+
+    New-Item -ItemType Directory -Force -Path $layout | Out-Null
+    Copy-Item -Path (Join-Path $moduleOut '*') -Destination $layout -Recurse -Force
+
+    # A really published package, from a local file repository registered for this call only: its name is
+    # unique and it is unregistered whatever happens, so the user's own repositories are left as they were.
+    Import-Module Microsoft.PowerShell.PSResourceGet -ErrorAction Stop
+    $repositoryName = 'PbiPreflightBuild-' + [guid]::NewGuid().ToString('N')
+    $repositoryPath = Join-Path ([System.IO.Path]::GetTempPath()) $repositoryName
+    New-Item -ItemType Directory -Path $repositoryPath | Out-Null
+    try {
+        Register-PSResourceRepository -Name $repositoryName -Uri $repositoryPath -Trusted
+        Publish-PSResource -Path $layout -Repository $repositoryName
+        $published = Get-ChildItem $repositoryPath -Filter '*.nupkg' | Select-Object -First 1
+        if (-not $published) {
+            throw "Publish-PSResource left no .nupkg in $repositoryPath."
+        }
+
+        $nupkg = Join-Path $packageOut $published.Name
+        Copy-Item $published.FullName $nupkg
+    }
+    finally {
+        Unregister-PSResourceRepository -Name $repositoryName -ErrorAction Ignore
+        Remove-Item -Recurse -Force $repositoryPath -ErrorAction Ignore
+    }
+
+    Assert-PackageContent -Path $nupkg
+    Write-Host "Package laid out in $layout; published as $nupkg."
+}
+
+function Assert-PackageContent {
+    # What makes the module usable once installed: a package without any of these installs but does not work.
+    param([string] $Path)
+
+    Add-Type -AssemblyName System.IO.Compression.FileSystem
+    $archive = [System.IO.Compression.ZipFile]::OpenRead($Path)
+    try {
+        $entries = @($archive.Entries | ForEach-Object { [uri]::UnescapeDataString($_.FullName) })
+    }
+    finally {
+        $archive.Dispose()
+    }
+
+    $required = @(
+        'PbiPreflight.psd1', 'PbiPreflight.dll', 'PbiPreflight.Format.ps1xml', 'PbiPreflight.Types.ps1xml',
+        'en-US/PbiPreflight.dll-Help.xml', 'en-US/about_PbiPreflight.help.txt'
+    )
+    $missing = @($required | Where-Object { $_ -notin $entries })
+    if ($missing.Count -gt 0) {
+        throw "$Path lacks $($missing -join ', ')."
+    }
 }
 
 function Get-PesterPath {
@@ -207,5 +303,6 @@ switch ($Task) {
     'Build' { Invoke-Build }
     'Test' { Invoke-Test }
     'Demo' { Invoke-Demo }
+    'Package' { Invoke-Package }
     'Clean' { Invoke-Clean }
 }

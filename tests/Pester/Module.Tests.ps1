@@ -7,20 +7,103 @@ BeforeAll {
 }
 
 Describe 'The manifest' {
-    It 'passes Test-ModuleManifest and exports exactly the cmdlets the assembly defines' {
-        $manifest = Test-ModuleManifest -Path $modulePath
-        $manifest.Version | Should -Not -Be ([version] '0.0.0')
+    BeforeAll {
+        $manifest = Test-ModuleManifest -Path $modulePath -ErrorAction Stop
+        $data = Import-PowerShellDataFile -Path $modulePath
+    }
 
+    It 'passes Test-ModuleManifest with the version of Directory.Build.props' {
+        [xml] $props = Get-Content -Raw (Join-Path $PSScriptRoot '../../Directory.Build.props')
+        $expected = @($props.Project.PropertyGroup.VersionPrefix | Where-Object { $_ })[0]
+        $manifest.Version | Should -Be ([version] $expected)
+    }
+
+    It 'exports exactly the cmdlets the assembly defines, listed by name' {
         $assembly = [System.Reflection.Assembly]::LoadFrom((Join-Path (Split-Path $modulePath) 'PbiPreflight.dll'))
         $defined = $assembly.GetExportedTypes() |
             ForEach-Object { $_.GetCustomAttributes([System.Management.Automation.CmdletAttribute], $false) } |
             ForEach-Object { "$($_.VerbName)-$($_.NounName)" }
+        @($defined).Count | Should -BeGreaterThan 0
         @($manifest.ExportedCmdlets.Keys | Sort-Object) | Should -Be @($defined | Sort-Object)
-        @($defined).Count | Should -Be 4
+        @($data.CmdletsToExport | Sort-Object) | Should -Be @($defined | Sort-Object)
+        $data.CmdletsToExport | Should -Not -Contain '*' -Because 'explicit exports keep command discovery fast'
+        @($data.FunctionsToExport).Count + @($data.VariablesToExport).Count + @($data.AliasesToExport).Count |
+            Should -Be 0
+    }
+
+    It 'declares both editions, the lowest PowerShell, and the format, types and help files it ships' {
+        $manifest.CompatiblePSEditions | Should -Be @('Desktop', 'Core')
+        $manifest.PowerShellVersion | Should -Be ([version] '5.1')
+        $data.FormatsToProcess | Should -Be @('PbiPreflight.Format.ps1xml')
+        $data.TypesToProcess | Should -Be @('PbiPreflight.Types.ps1xml')
+        foreach ($file in @($data.FormatsToProcess) + @($data.TypesToProcess) + 'en-US/PbiPreflight.dll-Help.xml') {
+            Join-Path (Split-Path $modulePath) $file | Should -Exist
+        }
+    }
+
+    It 'carries the gallery metadata: description, tags and release notes, and no invented links' {
+        $manifest.Description | Should -Not -BeNullOrEmpty
+        $manifest.Tags | Should -Contain 'PowerBI'
+        $manifest.Tags | Should -Contain 'PSEdition_Core'
+        $manifest.Tags | Should -Contain 'PSEdition_Desktop'
+        $manifest.ReleaseNotes | Should -BeLike "*$($manifest.Version)*"
+        $manifest.ProjectUri | Should -BeNullOrEmpty -Because 'there is no public repository to point at'
+        $manifest.LicenseUri | Should -BeNullOrEmpty
     }
 
     It 'does not ship System.Management.Automation' {
         Join-Path (Split-Path $modulePath) 'System.Management.Automation.dll' | Should -Not -Exist
+    }
+}
+
+Describe 'The package' {
+    BeforeAll {
+        # The Package task on the module already built, as a release would run it after the tests.
+        $root = Join-Path $PSScriptRoot '../..'
+        $before = @(Get-PSResourceRepository | ForEach-Object Name)
+        $console = & dotnet (Join-Path $PSHOME 'pwsh.dll') -NoProfile -NonInteractive -File (Join-Path $root 'build.ps1') `
+            -Task Package -NoBuild 2>&1 | Out-String
+        $exitCode = $LASTEXITCODE
+        $after = @(Get-PSResourceRepository | ForEach-Object Name)
+        $version = (Import-PowerShellDataFile -Path $modulePath).ModuleVersion
+        $nupkg = Join-Path $root "out/package/PbiPreflight.$version.nupkg"
+    }
+
+    It 'lays out PbiPreflight/<version>/ with the whole module folder' {
+        $exitCode | Should -Be 0 -Because $console
+        $layout = Join-Path $root "out/package/PbiPreflight/$version"
+        $shipped = Get-ChildItem (Split-Path $modulePath) -Recurse -File |
+            ForEach-Object { [System.IO.Path]::GetRelativePath((Split-Path $modulePath), $_.FullName) }
+        $laidOut = Get-ChildItem $layout -Recurse -File | ForEach-Object { [System.IO.Path]::GetRelativePath($layout, $_.FullName) }
+        @($laidOut | Sort-Object) | Should -Be @($shipped | Sort-Object)
+    }
+
+    It 'publishes a .nupkg that holds the manifest, the assembly, the format, types and help files' {
+        $nupkg | Should -Exist
+        $archive = [System.IO.Compression.ZipFile]::OpenRead($nupkg)
+        try {
+            $entries = @($archive.Entries | ForEach-Object { [uri]::UnescapeDataString($_.FullName) })
+            $nuspec = $archive.Entries | Where-Object FullName -like '*.nuspec'
+            $reader = [System.IO.StreamReader]::new($nuspec.Open())
+            [xml] $metadata = $reader.ReadToEnd()
+            $reader.Dispose()
+        }
+        finally {
+            $archive.Dispose()
+        }
+
+        foreach ($file in 'PbiPreflight.psd1', 'PbiPreflight.dll', 'PbiPreflight.Format.ps1xml', 'PbiPreflight.Types.ps1xml',
+            'en-US/PbiPreflight.dll-Help.xml', 'en-US/about_PbiPreflight.help.txt') {
+            $entries | Should -Contain $file
+        }
+
+        $metadata.package.metadata.id | Should -Be 'PbiPreflight'
+        $metadata.package.metadata.version | Should -Be $version
+        $metadata.package.metadata.tags | Should -BeLike '*PowerBI*'
+    }
+
+    It 'leaves the registered repositories as they were' {
+        @($after | Sort-Object) | Should -Be @($before | Sort-Object)
     }
 }
 
@@ -261,5 +344,134 @@ catch {
         $run.Errors[0].FullyQualifiedErrorId | Should -Be 'AdminApiNotAuthorized,PbiPreflight.Commands.InvokePbiPreflightCommand'
         $run.Errors[0].Category | Should -Be 'PermissionDenied'
         @($stopped.Objects)[0] | Should -BeLike 'AdminApiNotAuthorized,*'
+    }
+}
+
+Describe 'How results read' {
+    BeforeAll {
+        # admin-api-disabled gives every status: Passed, Warning, Failed and Skipped. The same tenant named by its
+        # id and by its domain is two tenants to the views, as TenantId is kept as the caller named it.
+        $emulator = Start-PbiEmulator -Scenario admin-api-disabled
+        $script = @'
+$connection = $Connection.Clone()
+$connection.Remove('TenantId')
+$two = @(
+    [pscustomobject]@{ TenantId = $env:PBI_TEST_TENANT }
+    [pscustomobject]@{ TenantId = 'contoso.onmicrosoft.com' }
+) | Invoke-PbiPreflight @connection
+$one = @($two | Where-Object TenantId -eq $env:PBI_TEST_TENANT)
+
+$PSStyle.OutputRendering = 'PlainText'
+$plainTable = $one | Format-Table | Out-String -Width 160
+$groupedTable = $two | Format-Table | Out-String -Width 160
+$plainList = $one | Format-List | Out-String -Width 160
+$PSStyle.OutputRendering = 'Ansi'
+$ansiTable = $one | Format-Table | Out-String -Width 160
+$ansiList = $one | Format-List | Out-String -Width 160
+
+$csv = Join-Path ([System.IO.Path]::GetTempPath()) ([guid]::NewGuid().ToString() + '.csv')
+$one | Export-Csv -Path $csv -NoTypeInformation
+$clixml = Join-Path ([System.IO.Path]::GetTempPath()) ([guid]::NewGuid().ToString() + '.xml')
+$one | Export-Clixml -Path $clixml
+
+# A host without the module's views but with its types, as a custom grid or formatter sees the objects.
+$PSStyle.OutputRendering = 'PlainText'
+$runspace = [powershell]::Create()
+$null = $runspace.AddScript({
+    param($results, $typesPath)
+    Update-TypeData -PrependPath $typesPath
+    $results | Out-String -Width 160
+}).AddArgument($one[0]).AddArgument((Join-Path (Get-Module PbiPreflight).ModuleBase 'PbiPreflight.Types.ps1xml'))
+$withoutViews = $runspace.Invoke() -join ''
+$runspace.Dispose()
+
+[pscustomobject]@{
+    PlainTable   = $plainTable
+    GroupedTable = $groupedTable
+    PlainList    = $plainList
+    AnsiTable    = $ansiTable
+    AnsiList     = $ansiList
+    Error        = $PSStyle.Formatting.Error
+    Warning      = $PSStyle.Formatting.Warning
+    Green        = $PSStyle.Foreground.Green
+    Reset        = $PSStyle.Reset
+    Properties   = @($one[0].psobject.Properties.Name)
+    Csv          = Get-Content -Raw $csv
+    Json         = $one | ConvertTo-Json -Depth 4 -EnumsAsStrings
+    Wide         = $one | Format-Wide | Out-String -Width 160
+    Deserialized = Import-Clixml $clixml | Format-Table | Out-String -Width 160
+    DeserializedList = Import-Clixml $clixml | Select-Object -First 1 | Format-List | Out-String -Width 300
+    WithoutViews = $withoutViews
+}
+Remove-Item $csv, $clixml
+'@
+        $run = Invoke-PbiChild -Emulator $emulator -Script $script
+        $views = @($run.Objects)[0]
+    }
+
+    AfterAll {
+        $emulator | Stop-PbiEmulator
+    }
+
+    It 'shows a table of Check, Status, Reason and Message, wrapping the message' {
+        $header = ($views.PlainTable -split "`n") | Where-Object { $_ -match '^Check\s' } | Select-Object -First 1
+        ($header.Trim() -split '\s+') | Should -Be @('Check', 'Status', 'Reason', 'Message')
+        $views.PlainTable | Should -Match 'WorkspacePermission\.AdminApi\s+Failed\s+AdminApiNotAuthorized\s+Power BI refused'
+        $views.PlainTable | Should -Match 'TenantSettings\.GroupMembership\s+Skipped\s+TenantSettingsUnreadable'
+    }
+
+    It 'groups the table by tenant: one header for one tenant, one per tenant for several' {
+        @([regex]::Matches($views.PlainTable, '(?m)^\s+Tenant: ')).Count | Should -Be 1
+        $views.GroupedTable | Should -Match '(?m)^\s+Tenant: 7e000000-0000-4000-8000-000000000001\s*$'
+        $views.GroupedTable | Should -Match '(?m)^\s+Tenant: contoso\.onmicrosoft\.com\s*$'
+        @([regex]::Matches($views.GroupedTable, '(?m)^Check\s+Status')).Count | Should -Be 2
+    }
+
+    It 'shows every property of the result in the list, in the list view''s order' {
+        $labels = ($views.PlainList -split "`n") | Where-Object { $_ -match '^(\w+)\s+: ' } | ForEach-Object {
+            ($_ -split '\s+:')[0] } | Select-Object -Unique
+        @($labels | Sort-Object) | Should -Be @($views.Properties | Sort-Object)
+        $labels[0..2] | Should -Be @('TenantId', 'Check', 'Status')
+        $views.PlainList | Should -Match '(?m)^Details\s+: \S+=' -Because 'details read as name=value pairs'
+    }
+
+    It 'colours Status through $PSStyle when output rendering is Ansi' {
+        $views.AnsiTable | Should -Match ([regex]::Escape("$($views.Error)Failed$($views.Reset)"))
+        $views.AnsiTable | Should -Match ([regex]::Escape("$($views.Warning)Warning$($views.Reset)"))
+        $views.AnsiTable | Should -Match ([regex]::Escape("$($views.Green)Passed$($views.Reset)"))
+        $views.AnsiList | Should -Match ([regex]::Escape("$($views.Green)Passed$($views.Reset)"))
+    }
+
+    It 'writes no escape sequence at all when output rendering is PlainText' {
+        foreach ($text in $views.PlainTable, $views.GroupedTable, $views.PlainList) {
+            $text | Should -Not -Match "`e\["
+        }
+    }
+
+    It 'exports to CSV with every property, statuses as names and details as name=value pairs' {
+        $rows = $views.Csv | ConvertFrom-Csv
+        @($rows[0].psobject.Properties.Name | Sort-Object) | Should -Be @($views.Properties | Sort-Object)
+        ($rows | Where-Object Check -eq 'WorkspacePermission.AdminApi').Status | Should -Be 'Failed'
+        ($rows | Where-Object Check -eq 'WorkspacePermission').Details | Should -BeLike '*PublicWorkspaceCount=*'
+    }
+
+    It 'converts to JSON with statuses as names and details as a nested object' {
+        $results = $views.Json | ConvertFrom-Json
+        ($results | Where-Object Check -eq 'WorkspacePermission.AdminApi').Status | Should -Be 'Failed'
+        ($results | Where-Object Check -eq 'WorkspacePermission').Details.PublicWorkspaceCount | Should -BeGreaterThan 0
+    }
+
+    It 'reads the same after a round trip through Export-Clixml, as results of jobs and remoting do' {
+        $views.Deserialized | Should -Match 'WorkspacePermission\.AdminApi\s+Failed\s+AdminApiNotAuthorized'
+        $views.Deserialized | Should -Match '(?m)^\s+Tenant: '
+        $views.DeserializedList | Should -Match '(?m)^Details\s+: \S+='
+    }
+
+    It 'shows the default display set where no view applies, and the check id in Format-Wide' {
+        $labels = ($views.WithoutViews -split "`n") | Where-Object { $_ -match '^(\w+)\s+: ' } |
+            ForEach-Object { ($_ -split '\s+:')[0] }
+        $labels | Should -Be @('TenantId', 'Check', 'Status', 'Reason', 'Message', 'Remediation')
+        $views.Wide | Should -Match 'WorkspacePermission\.AdminApi'
+        $views.Wide | Should -Not -Match 'Passed|Failed'
     }
 }

@@ -15,6 +15,7 @@
         'Test-PbiWorkspacePermission'
         'Test-PbiMetadataScan'
         'Invoke-PbiPreflight'
+        'Export-PbiPreflightReport'
     )
     FunctionsToExport      = @()
     VariablesToExport      = @()

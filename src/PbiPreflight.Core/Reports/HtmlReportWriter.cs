@@ -39,7 +39,9 @@ h4 { font-size: 13px; text-transform: uppercase; letter-spacing: .04em; color: #
 .result h3 { display: flex; gap: 10px; align-items: baseline; flex-wrap: wrap; }
 .check { font-family: ui-monospace, Consolas, ""Liberation Mono"", monospace; font-size: 14px; }
 .reason { color: #475467; font-weight: 400; }
-.message, .remedy p, td { white-space: pre-wrap; overflow-wrap: anywhere; }
+.message, .remedy p, td { white-space: pre-wrap; overflow-wrap: break-word; }
+td .check { white-space: nowrap; }
+td.codes { font-size: 12px; color: #475467; overflow-wrap: anywhere; min-width: 16em; }
 .message { margin: 8px 0; }
 .remedy { background: #eff8ff; border-radius: 6px; padding: 8px 12px; margin: 8px 0; }
 .remedy strong { color: #175cd3; }
@@ -54,7 +56,7 @@ pre { background: #f2f4f7; border-radius: 4px; padding: 8px; white-space: pre-wr
 table { border-collapse: collapse; width: 100%; font-size: 14px; }
 th, td { text-align: left; vertical-align: top; padding: 6px 8px; border-bottom: 1px solid #e4e7ec; }
 th { color: #475467; font-weight: 600; background: #f9fafb; }
-td.num { text-align: right; }
+td.num, th.num { text-align: right; }
 footer { color: #667085; font-size: 12px; margin: 24px 0; }
 @media print { body { background: #fff; } .tenant { break-inside: avoid-page; border: 0; padding: 0; } }
 ";
@@ -73,9 +75,10 @@ footer { color: #667085; font-size: 12px; margin: 24px 0; }
             WriteOverview(html, model);
             html.Raw("</header>\n");
 
-            for (var index = 0; index < model.Tenants.Count; index++)
+            var tenants = model.TenantsBySeverity;
+            for (var index = 0; index < tenants.Count; index++)
             {
-                WriteTenant(html, model.Tenants[index], index);
+                WriteTenant(html, tenants[index], index);
             }
 
             html.Raw("<footer>");
@@ -87,16 +90,17 @@ footer { color: #667085; font-size: 12px; margin: 24px 0; }
         private static void WriteOverview(HtmlOutput html, ReportModel model)
         {
             html.Raw("<table class=\"overview\">\n<thead><tr>");
-            foreach (var heading in new[] { ReportText.Tenant, ReportText.Verdict, "Failed", "Warnings", "Passed",
-                "Skipped" })
+            html.Element("th", ReportText.Tenant).Element("th", ReportText.Verdict);
+            foreach (var heading in new[] { "Failed", "Warnings", "Passed", "Skipped" })
             {
-                html.Element("th", heading);
+                html.Element("th", heading, "num");
             }
 
             html.Raw("</tr></thead>\n<tbody>\n");
-            for (var index = 0; index < model.Tenants.Count; index++)
+            var tenants = model.TenantsBySeverity;
+            for (var index = 0; index < tenants.Count; index++)
             {
-                var tenant = model.Tenants[index];
+                var tenant = tenants[index];
                 html.Raw("<tr><td><a href=\"#").Text(AnchorOf(index)).Raw("\">");
                 html.Text(ReportText.TenantName(tenant.TenantId)).Raw("</a></td><td>");
                 Badge(html, tenant.Verdict);
@@ -198,7 +202,7 @@ footer { color: #667085; font-size: 12px; margin: 24px 0; }
                 WriteDetails(html, result);
                 html.Raw("</td>");
                 var codes = ReportText.SupportFacts(result).Select(fact => fact.Key + ": " + fact.Value);
-                html.Element("td", string.Join("\n", codes));
+                html.Element("td", string.Join("\n", codes), "codes");
                 html.Raw("</tr>\n");
             }
 

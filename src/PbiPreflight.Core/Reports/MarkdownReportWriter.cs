@@ -36,7 +36,7 @@ namespace PbiPreflight.Reports
             writer.WriteLine();
             WriteRow(writer, TenantColumns);
             WriteRow(writer, TenantColumns.Select(_ => "---"), escape: false);
-            foreach (var tenant in model.Tenants)
+            foreach (var tenant in model.TenantsBySeverity)
             {
                 WriteRow(writer, new[]
                 {
@@ -49,7 +49,7 @@ namespace PbiPreflight.Reports
                 });
             }
 
-            foreach (var tenant in model.Tenants)
+            foreach (var tenant in model.TenantsBySeverity)
             {
                 WriteTenant(writer, tenant);
             }

@@ -21,7 +21,13 @@ namespace PbiPreflight.Reports
         /// <summary>Every result, in input order.</summary>
         public IReadOnlyList<CheckResult> Results { get; }
 
+        /// <summary>The tenants in the order they first appear.</summary>
         public IReadOnlyList<TenantReport> Tenants { get; }
+
+        /// <summary>Failing tenants first, then those with warnings, then passing ones; input order within
+        /// each.</summary>
+        public IReadOnlyList<TenantReport> TenantsBySeverity =>
+            Tenants.OrderBy(tenant => TenantReport.Rank(tenant.Verdict)).ToList();
 
         public int Count(CheckStatus status) => Results.Count(result => result.Status == status);
 
@@ -57,7 +63,7 @@ namespace PbiPreflight.Reports
 
         /// <summary>Failed first, then warnings, skipped and passed; input order within each status.</summary>
         public IEnumerable<CheckResult> BySeverity =>
-            Severity.SelectMany(status => Results.Where(result => result.Status == status));
+            Results.OrderBy(result => Rank(result.Status));
 
         /// <summary>Failed when any check failed, else Warning when any warned, else Passed.</summary>
         public CheckStatus Verdict =>
@@ -66,6 +72,9 @@ namespace PbiPreflight.Reports
             : CheckStatus.Passed;
 
         public int Count(CheckStatus status) => Results.Count(result => result.Status == status);
+
+        /// <summary>A status's place in <see cref="BySeverity"/>: 0 for Failed.</summary>
+        public static int Rank(CheckStatus status) => Array.IndexOf(Severity, status);
 
         public DateTimeOffset Earliest => Results.Min(result => result.Timestamp);
 

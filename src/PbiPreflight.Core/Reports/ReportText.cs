@@ -90,7 +90,8 @@ namespace PbiPreflight.Reports
                 .Append('.');
             if (model.Earliest is { } earliest && model.Latest is { } latest)
             {
-                text.Append(" Run between ").Append(Moment(earliest)).Append(" and ").Append(Moment(latest)).Append('.');
+                text.Append(" Run between ").Append(Moment(earliest))
+                    .Append(" and ").Append(Moment(latest)).Append('.');
             }
 
             return text.ToString();

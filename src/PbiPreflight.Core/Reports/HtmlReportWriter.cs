@@ -2,8 +2,9 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
 using System.Linq;
-using System.Net;
 using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Unicode;
 
 namespace PbiPreflight.Reports
 {
@@ -250,6 +251,10 @@ footer { color: #667085; font-size: 12px; margin: 24px 0; }
         /// </summary>
         private sealed class HtmlOutput
         {
+            // Only what HTML gives a meaning to is encoded (and what is outside the Basic Multilingual Plane, as
+            // references); other text, accents and scripts included, stays readable in the file.
+            private static readonly HtmlEncoder Encoder = HtmlEncoder.Create(UnicodeRanges.All);
+
             private readonly TextWriter writer;
 
             public HtmlOutput(TextWriter writer)
@@ -265,7 +270,7 @@ footer { color: #667085; font-size: 12px; margin: 24px 0; }
 
             public HtmlOutput Text(string? text)
             {
-                writer.Write(WebUtility.HtmlEncode(ReportText.Clean(text)));
+                Encoder.Encode(writer, ReportText.Clean(text));
                 return this;
             }
 

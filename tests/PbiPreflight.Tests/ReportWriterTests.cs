@@ -235,6 +235,9 @@ namespace PbiPreflight.Tests
                 new[] { "a", "b|c" },
                 details.GetProperty("SampledWorkspaceIds").EnumerateArray().Select(item => item.GetString()));
             Assert.Equal("2025-04-01T00:00:00.0000000+00:00", details.GetProperty("ExpiresOn").GetString());
+            Assert.Equal(
+                new[] { "CountIsLowerBound", "ExpiresOn", "SampledWorkspaceIds", "WorkspaceCount" },
+                details.EnumerateObject().Select(property => property.Name));
         }
 
         [Theory]

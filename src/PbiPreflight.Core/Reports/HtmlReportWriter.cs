@@ -220,7 +220,7 @@ footer { color: #667085; font-size: 12px; margin: 24px 0; }
             }
 
             html.Raw("<details><summary>").Text(ReportText.Details).Raw("</summary><dl class=\"facts\">");
-            foreach (var pair in result.Details)
+            foreach (var pair in ReportText.SortedDetails(result))
             {
                 html.Element("dt", pair.Key);
                 html.Element("dd", ReportText.Describe(pair.Value));

@@ -68,7 +68,7 @@ namespace PbiPreflight.Reports
             json.WriteString("Duration", result.Duration.ToString("c", CultureInfo.InvariantCulture));
             json.WritePropertyName("Details");
             json.WriteStartObject();
-            foreach (var pair in result.Details)
+            foreach (var pair in ReportText.SortedDetails(result))
             {
                 json.WritePropertyName(Text(pair.Key));
                 WriteValue(json, pair.Value, 0);

@@ -189,6 +189,15 @@ namespace PbiPreflight.Reports
             }
         }
 
+        /// <summary>
+        /// A result's details by name, so that a report does not depend on the order they were added in, which a
+        /// result loses when it goes through Export-Clixml or a remote session.
+        /// </summary>
+        public static IEnumerable<KeyValuePair<string, object?>> SortedDetails(CheckResult result)
+        {
+            return result.Details.OrderBy(pair => pair.Key, StringComparer.OrdinalIgnoreCase);
+        }
+
         /// <summary>The support facts a result carries, in the order support asks for them.</summary>
         public static IEnumerable<KeyValuePair<string, string>> SupportFacts(CheckResult result)
         {

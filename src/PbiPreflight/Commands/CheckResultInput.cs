@@ -213,6 +213,8 @@ namespace PbiPreflight.Commands
                     }
 
                     return copy;
+                case PSObject bag when bag.TypeNames.Contains("Deserialized.System.DateTimeOffset"):
+                    return ParseMoment(bag);
                 case PSObject bag when depth < MaximumDepth:
                     return bag.Properties.ToDictionary(
                         property => property.Name,

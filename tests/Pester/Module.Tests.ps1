@@ -16,7 +16,7 @@ Describe 'The manifest' {
             ForEach-Object { $_.GetCustomAttributes([System.Management.Automation.CmdletAttribute], $false) } |
             ForEach-Object { "$($_.VerbName)-$($_.NounName)" }
         @($manifest.ExportedCmdlets.Keys | Sort-Object) | Should -Be @($defined | Sort-Object)
-        @($defined).Count | Should -Be 4
+        @($defined).Count | Should -Be 5
     }
 
     It 'does not ship System.Management.Automation' {

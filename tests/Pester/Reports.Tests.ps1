@@ -14,8 +14,10 @@ BeforeAll {
     $healthy = Start-PbiEmulator -Scenario healthy
     $broken = Start-PbiEmulator -Scenario $brokenScenario
 
+    $script:TestFolders = [Collections.Generic.List[string]]::new()
     function New-TestFolder {
         $path = Join-Path ([IO.Path]::GetTempPath()) ('pbi-reports-' + [guid]::NewGuid().ToString('N'))
+        $script:TestFolders.Add($path)
         (New-Item -ItemType Directory -Path $path).FullName
     }
 
@@ -51,6 +53,7 @@ Set-Location '$work'
 AfterAll {
     $healthy, $broken | Stop-PbiEmulator
     Remove-Item $brokenScenario -ErrorAction Ignore
+    $script:TestFolders | Remove-Item -Recurse -Force -ErrorAction Ignore
 }
 
 Describe 'Reports of a healthy and a broken tenant' {

@@ -46,7 +46,8 @@ Set-Location '$work'
 `$results
 "@
     $run = Invoke-PbiChild -Emulator $healthy -Script $script
-    $results = @($run.Objects | Where-Object { $_.PSObject.TypeNames -contains 'Deserialized.PbiPreflight.CheckResult' })
+    $results = @($run.Objects |
+        Where-Object { $_.PSObject.TypeNames -contains 'Deserialized.PbiPreflight.CheckResult' })
     $results | Export-Clixml -Path (Join-Path $work 'results.clixml') -Depth 6
 }
 
@@ -60,7 +61,8 @@ Describe 'Reports of a healthy and a broken tenant' {
     It 'writes each format at -Path relative to the current location, and nothing else' {
         $run.Errors | Should -BeNullOrEmpty
         $results.Count | Should -Be 26
-        @($results.TenantId | Select-Object -Unique) | Should -Be @('contoso.onmicrosoft.com', 'fabrikam.onmicrosoft.com')
+        @($results.TenantId | Select-Object -Unique) |
+            Should -Be @('contoso.onmicrosoft.com', 'fabrikam.onmicrosoft.com')
         @(Get-ChildItem -Force $work | Sort-Object Name).Name |
             Should -Be @('report.html', 'report.json', 'report.md', 'report.xml', 'results.clixml')
         Get-ChildItem -Force $elsewhere | Should -BeNullOrEmpty
@@ -96,7 +98,8 @@ Describe 'Reports of a healthy and a broken tenant' {
         $adminApi = $suites[1].testcase | Where-Object name -eq 'WorkspacePermission.AdminApi'
         $adminApi.classname | Should -Be 'fabrikam_onmicrosoft_com.WorkspacePermission'
         $adminApi.failure.type | Should -Be 'AdminApiNotAuthorized'
-        $expected = $results | Where-Object { $_.TenantId -like 'fabrikam*' -and $_.Check -eq 'WorkspacePermission.AdminApi' }
+        $expected = $results |
+            Where-Object { $_.TenantId -like 'fabrikam*' -and $_.Check -eq 'WorkspacePermission.AdminApi' }
         $adminApi.failure.message | Should -Be $expected.Message
         $adminApi.failure.'#text' | Should -BeLike "*What to do: $($expected.Remediation)*"
         $adminApi.failure.'#text' | Should -Match 'Request id: [0-9a-f-]{36}'
@@ -113,7 +116,8 @@ Describe 'Reports of a healthy and a broken tenant' {
         $html = Get-Content -Raw (Join-Path $work 'report.html')
 
         ([regex]::Matches($html, '<section class="tenant"')).Count | Should -Be 2
-        $html.IndexOf('fabrikam.onmicrosoft.com</h2>') | Should -BeLessThan $html.IndexOf('contoso.onmicrosoft.com</h2>')
+        $html.IndexOf('fabrikam.onmicrosoft.com</h2>') |
+            Should -BeLessThan $html.IndexOf('contoso.onmicrosoft.com</h2>')
         $html | Should -Not -Match '<(script|link|img|iframe)\b'
         foreach ($result in $results | Where-Object { $_.Status.ToString() -eq 'Failed' }) {
             $html | Should -BeLike "*$($result.RequestId)*"
@@ -176,18 +180,21 @@ Describe 'Bad paths and bad input' {
         @{ Name = 'a folder that does not exist'; Id = 'ReportDirectoryNotFound'; Message = '*missing*does not exist*'
             Script = 'Import-Clixml $resultsFile | Export-PbiPreflightReport -Path missing/report.html -Format Html' }
         @{ Name = 'a folder as -Path'; Id = 'ReportPathIsDirectory'; Message = '*is a folder*'
-            Script = 'New-Item -ItemType Directory sub | Out-Null; Import-Clixml $resultsFile | Export-PbiPreflightReport -Path sub -Format Json' }
+            Script = 'New-Item -ItemType Directory sub | Out-Null
+                Import-Clixml $resultsFile | Export-PbiPreflightReport -Path sub -Format Json' }
         @{ Name = 'the current folder as -Path'; Id = 'ReportPathIsDirectory'; Message = '*is a folder*'
             Script = 'Import-Clixml $resultsFile | Export-PbiPreflightReport -Path . -Format Json' }
         @{ Name = 'a path on another provider'; Id = 'ReportPathNotFileSystem'; Message = '*not on the file system*'
             Script = 'Import-Clixml $resultsFile | Export-PbiPreflightReport -Path Env:PbiReport -Format Json' }
         @{ Name = 'a drive that does not exist'; Id = 'InvalidReportPath'; Message = '*not a valid file path*'
-            Script = 'Import-Clixml $resultsFile | Export-PbiPreflightReport -Path NoSuchDrive:/report.json -Format Json' }
+            Script = 'Import-Clixml $resultsFile |
+                Export-PbiPreflightReport -Path NoSuchDrive:/report.json -Format Json' }
         @{ Name = 'no input at all'; Id = 'NoCheckResults'; Message = '*No check results*nothing was written*'
             Script = '@() | Export-PbiPreflightReport -Path report.json -Format Json' }
     ) {
         $folder = New-TestFolder
-        $run = Invoke-PbiChild -Emulator $healthy -Script "`$resultsFile = '$resultsFile'; Set-Location '$folder'; $Script"
+        $run = Invoke-PbiChild -Emulator $healthy `
+            -Script "`$resultsFile = '$resultsFile'; Set-Location '$folder'; $Script"
 
         @($run.Errors).Count | Should -Be 1
         $run.Errors[0].FullyQualifiedErrorId | Should -Be ($Id + $errorSuffix)
@@ -252,7 +259,8 @@ Invoke-PbiPreflight @Connection | Export-PbiPreflightReport -Path missing/report
 Describe 'The HTML report in a browser' {
     BeforeAll {
         $chromium = Get-Command chromium -ErrorAction Ignore
-        $skipReason = 'chromium (Debian package "chromium") is not installed; build.ps1 installs it when run as root on Debian.'
+        $skipReason = 'chromium (Debian package "chromium") is not installed; build.ps1 installs it when run ' +
+            'as root on Debian.'
 
         # A PNG reader small enough to trust: enough of the format to count the colours of a screenshot.
         if (-not ('PbiTestPng' -as [type])) {

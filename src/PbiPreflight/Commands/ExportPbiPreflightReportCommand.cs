@@ -162,6 +162,8 @@ namespace PbiPreflight.Commands
 
         private void WriteReport()
         {
+            // The temporary file sits beside the target so that the move is a rename on one volume. Known
+            // shortcoming: a process killed while writing leaves this hidden file behind.
             var folder = System.IO.Path.GetDirectoryName(targetPath)!;
             var temporary = System.IO.Path.Combine(
                 folder,

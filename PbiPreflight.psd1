@@ -18,6 +18,7 @@
         'Test-PbiWorkspacePermission'
         'Test-PbiMetadataScan'
         'Invoke-PbiPreflight'
+        'Export-PbiPreflightReport'
     )
     FunctionsToExport      = @()
     VariablesToExport      = @()

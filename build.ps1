@@ -243,22 +243,26 @@ function Invoke-PesterTests {
 }
 
 function Install-TestTool {
-    # The proxy tests need a real forward proxy. CI runs as root on Debian, where it can be installed; elsewhere
-    # those tests say they were skipped and name the package.
-    if (Get-Command tinyproxy -ErrorAction Ignore) {
+    # The proxy tests need a real forward proxy (tinyproxy) and the report test a real browser (chromium, run
+    # headless for a screenshot). CI runs as root on Debian, where they can be installed; elsewhere those tests
+    # say they were skipped and name the package.
+    # Debian names both the package and its command the same.
+    $missing = @('tinyproxy', 'chromium' | Where-Object { -not (Get-Command $_ -ErrorAction Ignore) })
+    if ($missing.Count -eq 0) {
         return
     }
 
     $isRootOnDebian = $IsLinux -and (Test-Path /etc/debian_version) -and ((& id -u) -eq '0')
     if (-not $isRootOnDebian) {
-        Write-Host 'tinyproxy is not installed and cannot be installed here; the proxy tests will be skipped.'
+        Write-Host ("$($missing -join ', ') not installed and cannot be installed here; the tests that need " +
+            'them will be skipped.')
         return
     }
 
-    Write-Host 'Installing tinyproxy (Debian package) for the proxy tests...'
+    Write-Host "Installing $($missing -join ', ') (Debian packages) for the tests..."
     $env:DEBIAN_FRONTEND = 'noninteractive'
     & apt-get update -qq | Out-Host
-    & apt-get install -y -qq tinyproxy | Out-Host
+    & apt-get install -y -qq @missing | Out-Host
 }
 
 function Invoke-Test {

@@ -1,6 +1,9 @@
+using System.Collections.Generic;
+using System.IO;
 using System.Threading;
 using System.Threading.Tasks;
 using PbiPreflight.Engine;
+using PbiPreflight.Reports;
 
 namespace PbiPreflight
 {
@@ -19,6 +22,12 @@ namespace PbiPreflight
         public Task RunAsync(PreflightRequest request, IPreflightReporter reporter, CancellationToken cancellation)
         {
             return PreflightRunner.RunAsync(request, reporter, cancellation);
+        }
+
+        /// <inheritdoc />
+        public void WriteReport(IEnumerable<CheckResult> results, ReportFormat format, Stream destination)
+        {
+            ReportWriter.Write(results, format, destination);
         }
     }
 }

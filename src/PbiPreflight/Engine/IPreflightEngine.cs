@@ -1,5 +1,8 @@
+using System.Collections.Generic;
+using System.IO;
 using System.Threading;
 using System.Threading.Tasks;
+using PbiPreflight.Reports;
 
 namespace PbiPreflight.Engine
 {
@@ -15,5 +18,8 @@ namespace PbiPreflight.Engine
 
         /// <summary>Runs the checks of one request and reports each result; only cancellation throws.</summary>
         Task RunAsync(PreflightRequest request, IPreflightReporter reporter, CancellationToken cancellation);
+
+        /// <summary>Writes a report of <paramref name="results"/> to <paramref name="destination"/>.</summary>
+        void WriteReport(IEnumerable<CheckResult> results, ReportFormat format, Stream destination);
     }
 }

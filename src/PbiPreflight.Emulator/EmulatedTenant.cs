@@ -90,7 +90,9 @@ public sealed class EmulatedTenant
     /// authorising a service principal are mutually exclusive.
     /// </summary>
     /// <param name="app">The calling app.</param>
-    /// <param name="roles">The token's <c>roles</c>; any Power BI application permission there closes the admin APIs.</param>
+    /// <param name="roles">
+    /// The token's <c>roles</c>; any Power BI application permission there closes the admin APIs.
+    /// </param>
     public CallerAccess AccessFor(AppRegistration app, IReadOnlyCollection<string> roles)
     {
         var settings = Model.TenantSettings;

@@ -377,7 +377,8 @@ public sealed class PowerBiEndpoints(PowerBiAccess access, TimeProvider clock)
         _ => null,
     };
 
-    private static JsonObject RefreshableItem(EmulatedTenant tenant, Refreshable refreshable, bool expandCapacity, bool expandGroup)
+    private static JsonObject RefreshableItem(
+        EmulatedTenant tenant, Refreshable refreshable, bool expandCapacity, bool expandGroup)
     {
         // Times hang off the emulator's start so repeated reads agree, like a real 7-day window.
         var windowEnd = tenant.StartedAt;

@@ -288,7 +288,8 @@ public static partial class ScenarioLoader
 
         foreach (var app in model.Apps)
         {
-            foreach (var missing in app.Certificates.Where(n => !certificateNames.Contains(n, StringComparer.OrdinalIgnoreCase)))
+            var unknown = app.Certificates.Where(n => !certificateNames.Contains(n, StringComparer.OrdinalIgnoreCase));
+            foreach (var missing in unknown)
             {
                 yield return $"app '{app.DisplayName}' registers certificate '{missing}', which clientCertificates lacks";
             }

@@ -93,7 +93,8 @@ public sealed class WorkloadIdentityEndpoints(
         {
             await HttpJson.WriteAsync(context, StatusCodes.Status400BadRequest, new JsonObject
             {
-                ["error"] = "Send {\"issuer\", \"subject\", \"audience\", \"lifetimeSeconds\"}; issuer and subject are required.",
+                ["error"] = "Send {\"issuer\", \"subject\", \"audience\", \"lifetimeSeconds\"}; "
+                    + "issuer and subject are required.",
             });
             return;
         }

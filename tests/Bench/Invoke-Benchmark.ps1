@@ -309,13 +309,14 @@ function Measure-TenantScale {
     }
 
     $figures = foreach ($size in $sizes) {
-        $runs = @($result.Runs | Where-Object Workspaces -eq $size)
+        # Not $runs: PowerShell's names ignore case, and $Runs is the parameter.
+        $sizeRuns = @($result.Runs | Where-Object Workspaces -eq $size)
         [pscustomobject]@{
             Size     = $size
-            Median   = Get-Median ($runs | ForEach-Object Ms)
-            Requests = @($runs | ForEach-Object { @($_.Requests).Count } | Sort-Object -Unique)
-            Counted  = $runs[-1].Counted
-            Passed   = @($runs[-1].Results | Where-Object Status -ne 'Passed').Count -eq 0
+            Median   = Get-Median ($sizeRuns | ForEach-Object Ms)
+            Requests = @($sizeRuns | ForEach-Object { @($_.Requests).Count } | Sort-Object -Unique)
+            Counted  = $sizeRuns[-1].Counted
+            Passed   = @($sizeRuns[-1].Results | Where-Object Status -ne 'Passed').Count -eq 0
         }
     }
 
@@ -334,8 +335,8 @@ function Measure-TenantScale {
 }
 
 function Measure-SampleScale {
-    # 100 workspaces of 10 datasets with 25 tables each make a scan result of about 50 MB.
-    $fields = @{ generate = @{ workspaces = 100; datasetsPerWorkspace = 10; tablesPerDataset = 25 } }
+    # 100 workspaces of 10 datasets with 120 tables each make a scan result of about 50 MB.
+    $fields = @{ generate = @{ workspaces = 100; datasetsPerWorkspace = 10; tablesPerDataset = 120 } }
     $emulator = Start-PbiEmulator -Scenario (New-Scenario 'sample-scale' $fields)
     try {
         $result = Invoke-BenchChild -Mode SampleScale -Emulators $emulator -Settings @{ SampleSize = 100 }
@@ -382,7 +383,8 @@ function Measure-ManyTenants {
         $emulator = Start-PbiEmulator -Scenario (New-Scenario 'many-tenants' @{ tenants = $tenants })
     }
     catch {
-        return & $notRun "the emulator does not serve $tenants tenants in this build ($($_.Exception.Message.Split("`n")[0]))"
+        Write-Host "  The emulator refused the many-tenant scenario: $($_.Exception.Message.Split("`n")[0])"
+        return & $notRun "the emulator of this build refuses a scenario with `"tenants`": $tenants"
     }
 
     try {

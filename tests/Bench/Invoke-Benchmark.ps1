@@ -314,7 +314,12 @@ function Measure-TenantScale {
         [pscustomobject]@{
             Size     = $size
             Median   = Get-Median ($sizeRuns | ForEach-Object Ms)
+            Module   = Get-Median ($sizeRuns | ForEach-Object { $_.Ms - (Get-EmulatorWork $_.Requests) })
+            Work     = Get-Median ($sizeRuns | ForEach-Object { Get-EmulatorWork $_.Requests })
             Requests = @($sizeRuns | ForEach-Object { @($_.Requests).Count } | Sort-Object -Unique)
+            Calls    = @($sizeRuns | ForEach-Object {
+                (@($_.Requests | ForEach-Object { "$($_.method) $($_.path)" }) | Sort-Object) -join "`n"
+            } | Sort-Object -Unique)
             Counted  = $sizeRuns[-1].Counted
             Passed   = @($sizeRuns[-1].Results | Where-Object Status -ne 'Passed').Count -eq 0
         }
@@ -322,16 +327,35 @@ function Measure-TenantScale {
 
     $small = $figures[0]
     $large = $figures[-1]
-    $ratio = $large.Median / $small.Median
-    $flatRequests = @($figures | ForEach-Object { $_.Requests } | Sort-Object -Unique).Count -eq 1
-    $pass = $ratio -le 1.1 -and $flatRequests -and @($figures | Where-Object { -not $_.Passed }).Count -eq 0
+    $ratio = $large.Module / $small.Module
+    $sameCalls = @($figures | ForEach-Object { $_.Calls } | Sort-Object -Unique).Count -eq 1
+    $pass = $ratio -le 1.1 -and $sameCalls -and @($figures | Where-Object { -not $_.Passed }).Count -eq 0
+    $raw = @($figures | ForEach-Object {
+        "$($_.Size) generated workspaces (admin listing counted $($_.Counted)): Test-PbiWorkspacePermission " +
+        "median $([int]$_.Median) ms wall, of which $([int]$_.Work) ms the emulator's own work beyond the " +
+        "latency, $([int]$_.Module) ms without it; $($_.Requests -join '/') requests"
+    })
+    $raw += "the same requests, path and query, at every size: $sameCalls"
+    $raw += "medians of $Runs warm runs per size, the sizes taken in turn"
     return [pscustomobject]@{
-        Row = '3. Scale of the tenant'; Measured = "$([int]$large.Median) ms"; Against = "$([int]$small.Median) ms"
-        Ratio = '{0:0.00}x' -f $ratio; Target = '<= 1.1x, same requests'; Result = if ($pass) { 'PASS' } else { 'FAIL' }
-        Raw = @($figures | ForEach-Object {
-            "$($_.Size) generated workspaces (admin listing counted $($_.Counted)): Test-PbiWorkspacePermission median $([int]$_.Median) ms, $($_.Requests -join '/') requests"
-        }) + "medians of $Runs warm runs per size, the sizes taken in turn"
+        Row = '3. Scale of the tenant'; Measured = "$([int]$large.Module) ms"; Against = "$([int]$small.Module) ms"
+        Ratio = '{0:0.00}x' -f $ratio; Target = '<= 1.1x, same requests'
+        Result = if ($pass) { 'PASS' } else { 'FAIL' }; Raw = $raw
     }
+}
+
+function Get-EmulatorWork {
+    # What the emulator spent on the workspace check beyond its set latency, on the path the wall time waits for:
+    # the token, then the slower of the two listings, which run together. The emulator filters all its generated
+    # workspaces to count the active ones; a real service answers from an index, so this time is the
+    # instrument's, not the module's.
+    param([object[]] $Requests)
+
+    $extra = { param($Request) [Math]::Max(0, [double] $Request.durationMs - $LatencyMs) }
+    $token = @($Requests | Where-Object { (Get-RequestKind $_) -eq 'token' } | ForEach-Object { & $extra $_ })
+    $listings = @($Requests | Where-Object { (Get-RequestKind $_) -in 'groups', 'admin/groups' } |
+        ForEach-Object { & $extra $_ })
+    return ($token | Measure-Object -Sum).Sum + ($listings | Measure-Object -Maximum).Maximum
 }
 
 function Measure-SampleScale {

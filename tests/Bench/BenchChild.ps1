@@ -166,6 +166,13 @@ function Measure-ScanParsing {
 
     $engine = [AppDomain]::CurrentDomain.GetAssemblies() |
         Where-Object { $_.GetName().Name -eq 'PbiPreflight.Core' } | Select-Object -First 1
+    if (-not $engine) {
+        # Nothing has run yet in this process: the engine is loaded from the module's folder.
+        $file = Get-ChildItem (Split-Path -Parent $spec.ModulePath) -Recurse -Filter 'PbiPreflight.Core.dll' |
+            Select-Object -First 1
+        $engine = [System.Reflection.Assembly]::LoadFrom($file.FullName)
+    }
+
     $reader = $engine.GetType('PbiPreflight.Checks.ScanResultReader', $true)
     $read = $reader.GetMethod('ReadAsync', [System.Reflection.BindingFlags] 'Public, NonPublic, Static')
     $bytes = [System.IO.File]::ReadAllBytes($Path)
@@ -202,14 +209,8 @@ function Invoke-SampleScale {
     $scan = @($run.Output | Where-Object Check -eq 'MetadataScan.Scan')[0]
     $sampled = @($scan.Details['SampledWorkspaceIds'])
 
-    $bodyPath = Join-Path ([System.IO.Path]::GetTempPath()) ("pbi-bench-scan-" + [guid]::NewGuid().ToString('N'))
-    try {
-        Get-ScanResultBody -Emulator $emulator -WorkspaceIds $sampled -OutFile $bodyPath
-        $parsing = @(Measure-ScanParsing -Path $bodyPath -Runs $spec.Runs)
-    }
-    finally {
-        Remove-Item $bodyPath -ErrorAction Ignore
-    }
+    # The body is kept for the parsing measurement, which runs in a fresh process of its own.
+    Get-ScanResultBody -Emulator $emulator -WorkspaceIds $sampled -OutFile $spec.BodyPath
 
     return @{
         Ms              = $run.Ms
@@ -220,8 +221,13 @@ function Invoke-SampleScale {
         PeakWasReset    = $peakReset
         ScanResultBytes = $scan.Details['ScanResultBytes']
         Sampled         = $sampled.Count
-        Parsing         = $parsing
     }
+}
+
+function Invoke-ScanParsing {
+    # A fresh process, as a session that runs one scan has: the first parse is the one a user waits for, the
+    # later ones show the reader once compiled fully.
+    return @{ Parsing = @(Measure-ScanParsing -Path $spec.BodyPath -Runs $spec.Runs) }
 }
 
 function Invoke-ManyTenants {
@@ -280,6 +286,7 @@ $result = switch ($spec.Mode) {
     'CriticalPath' { Invoke-CriticalPath }
     'TenantScale' { Invoke-TenantScale }
     'SampleScale' { Invoke-SampleScale }
+    'ScanParsing' { Invoke-ScanParsing }
     'ManyTenants' { Invoke-ManyTenants }
     default { throw "Unknown mode '$($spec.Mode)'." }
 }

@@ -362,16 +362,28 @@ function Measure-SampleScale {
     # 100 workspaces of 10 datasets with 120 tables each make a scan result of about 50 MB.
     $fields = @{ generate = @{ workspaces = 100; datasetsPerWorkspace = 10; tablesPerDataset = 120 } }
     $emulator = Start-PbiEmulator -Scenario (New-Scenario 'sample-scale' $fields)
+    $bodyPath = Join-Path $work 'scan-result.json'
     try {
-        $result = Invoke-BenchChild -Mode SampleScale -Emulators $emulator -Settings @{ SampleSize = 100 }
+        $result = Invoke-BenchChild -Mode SampleScale -Emulators $emulator -Settings @{
+            SampleSize = 100; BodyPath = $bodyPath
+        }
     }
     finally {
         $emulator | Stop-PbiEmulator
     }
 
+    try {
+        $parsing = @((Invoke-BenchChild -Mode ScanParsing -Emulators @() -Settings @{ BodyPath = $bodyPath }).Parsing)
+    }
+    finally {
+        Remove-Item $bodyPath -ErrorAction Ignore
+    }
+
     $bytes = [double] $result.ScanResultBytes
     $growth = [double] $result.PeakWorkingSet - [double] $result.WorkingSetBefore
-    $parse = Get-Median ($result.Parsing | ForEach-Object Ms)
+    # The first parse in the process is the one a session waits for; the later ones are shown beside it.
+    $parse = $parsing[0].Ms
+    $warmParse = Get-Median ($parsing | Select-Object -Skip 1 | ForEach-Object Ms)
     $memoryRatio = $growth / $bytes
     $failed = @($result.Results | Where-Object Status -ne 'Passed')
     $pass = $memoryRatio -lt 2 -and $parse -lt 1000 -and $failed.Count -eq 0
@@ -379,7 +391,9 @@ function Measure-SampleScale {
     $raw = @(
         "Test-PbiMetadataScan -SampleSize 100: $([int]$result.Ms) ms, $($result.Sampled) workspaces sampled, scan result $(& $mb $bytes) (the largest response)"
         "working set $(& $mb $result.WorkingSetBefore) before, peak $(& $mb $result.PeakWorkingSet) during (peak reset before the run: $($result.PeakWasReset)); growth $(& $mb $growth) = {0:0.00}x the scan result" -f $memoryRatio
-        "parsing: the module's scan result reader over the same $(& $mb $result.Parsing[0].Bytes) held in memory, median of $(@($result.Parsing).Count): $([int]$parse) ms ($($result.Parsing[0].Workspaces) workspaces, $($result.Parsing[0].Datasets) datasets)"
+        "parsing: the module's scan result reader over the same $(& $mb $parsing[0].Bytes) held in memory, in a " +
+            "fresh process: first $([int]$parse) ms, then median $([int]$warmParse) ms of $($parsing.Count - 1) " +
+            "more ($($parsing[0].Workspaces) workspaces, $($parsing[0].Datasets) datasets)"
     )
     if ($failed) {
         $raw += "checks not passed: $(($failed | ForEach-Object { "$($_.Check) $($_.Reason)" }) -join ', ')"

@@ -10,6 +10,8 @@
     Demo   builds, starts the emulator, and runs Invoke-PbiPreflight against a healthy tenant and broken ones.
     Package builds (unless -NoBuild), lays out out/package/PbiPreflight/<version> for Publish-PSResource, and
            publishes it to a temporary local repository to make out/package/PbiPreflight.<version>.nupkg.
+    Bench  builds, then measures what the module adds on top of the round trips (tests/Bench), prints the table
+           and writes it to docs/benchmarks.md. Not part of Test.
     Clean  removes out/ and the build folders.
 
 .EXAMPLE
@@ -17,14 +19,22 @@
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Build', 'Test', 'Demo', 'Package', 'Clean')]
+    [ValidateSet('Build', 'Test', 'Demo', 'Package', 'Bench', 'Clean')]
     [string] $Task = 'Build',
 
     [ValidateSet('Debug', 'Release')]
     [string] $Configuration = 'Release',
 
     # Package only: take the module already laid out in out/PbiPreflight instead of building it again.
-    [switch] $NoBuild
+    [switch] $NoBuild,
+
+    # Bench only: the emulator's delay on every answer, one round trip.
+    [ValidateRange(0, 5000)]
+    [int] $LatencyMs = 100,
+
+    # Bench only: how long every emulated scan takes.
+    [ValidateRange(0, 60000)]
+    [int] $ScanDurationMs = 1000
 )
 
 $ErrorActionPreference = 'Stop'
@@ -294,6 +304,27 @@ function Invoke-Demo {
     }
 }
 
+function Invoke-Bench {
+    Invoke-Build
+
+    # The cold start's baseline: an empty binary module, built apart from the solution.
+    Invoke-Dotnet @('build', (Join-Path $root 'tests/Bench/EmptyModule/EmptyModule.csproj'), '-c', $Configuration,
+        '-o', (Join-Path $out 'bench/EmptyModule'), '--nologo', '--verbosity', 'quiet')
+
+    # As for the tests: the first start creates the test authority, which the child trusts from its own start.
+    Import-Module (Join-Path $root 'tests/TestKit.psm1') -Force
+    Start-PbiEmulator -Scenario healthy | Stop-PbiEmulator
+    $env:SSL_CERT_FILE = Join-Path $out 'test-ca/ca.pem'
+
+    $command = "dotnet pwsh ./build.ps1 -Task Bench -LatencyMs $LatencyMs -ScanDurationMs $ScanDurationMs"
+    & dotnet (Join-Path $PSHOME 'pwsh.dll') -NoProfile -NonInteractive `
+        -File (Join-Path $root 'tests/Bench/Invoke-Benchmark.ps1') `
+        -LatencyMs $LatencyMs -ScanDurationMs $ScanDurationMs -Command $command
+    if ($LASTEXITCODE -ne 0) {
+        exit $LASTEXITCODE
+    }
+}
+
 function Invoke-Clean {
     $buildFolders = Get-ChildItem $root -Recurse -Directory -Include bin, obj | ForEach-Object FullName
     foreach ($folder in @($out) + $buildFolders) {
@@ -308,5 +339,6 @@ switch ($Task) {
     'Test' { Invoke-Test }
     'Demo' { Invoke-Demo }
     'Package' { Invoke-Package }
+    'Bench' { Invoke-Bench }
     'Clean' { Invoke-Clean }
 }

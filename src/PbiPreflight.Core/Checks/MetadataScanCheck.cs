@@ -33,11 +33,20 @@ namespace PbiPreflight.Checks
 
         internal const int ScannerCallsPerHour = 500;
 
-        /// <summary>The first status poll comes soon: small scans finish in about a second.</summary>
+        /// <summary>
+        /// The first status poll comes soon, and polls stay this close while the scan is young: small scans finish
+        /// in about a second.
+        /// </summary>
         internal static readonly TimeSpan FirstPoll = TimeSpan.FromMilliseconds(250);
 
         /// <summary>The longest wait between polls when the service names none.</summary>
         internal static readonly TimeSpan LongestPoll = TimeSpan.FromSeconds(5);
+
+        /// <summary>
+        /// Between those two, each wait is this share of the time the scan has taken so far, so a finished scan is
+        /// seen at most about a third of its own duration late, and a long one costs a few dozen polls at most.
+        /// </summary>
+        private const int WaitShareDivisor = 3;
 
         public static async Task<IReadOnlyList<CheckResult>> RunAsync(
             PreflightSession session,
@@ -200,11 +209,11 @@ namespace PbiPreflight.Checks
                     return null;
                 }
 
-                // The service's Retry-After wins; otherwise back off gently up to a few seconds. A Retry-After of
+                // The service's Retry-After wins; otherwise the wait grows with the scan's age. A Retry-After of
                 // zero, or a date already past, must not turn polling into a flood.
-                var backOff = Min(TimeSpan.FromTicks((long)(wait.Ticks * 1.6)), LongestPoll);
-                wait = status.RetryAfter is TimeSpan asked && asked > FirstPoll ? asked : backOff;
                 var elapsed = clock.GetElapsedTime(startedAt);
+                var backOff = Min(Max(TimeSpan.FromTicks(elapsed.Ticks / WaitShareDivisor), FirstPoll), LongestPoll);
+                wait = status.RetryAfter is TimeSpan asked && asked > FirstPoll ? asked : backOff;
                 var share = Math.Min(1.0, elapsed.TotalSeconds / session.Request.ScanTimeout.TotalSeconds);
                 var percent = 55 + (int)(35 * share);
                 session.Reporter.Progress(Messages.Format(Messages.ProgressScanStatus, scanId, scan.Status), percent);
@@ -412,5 +421,7 @@ namespace PbiPreflight.Checks
         }
 
         private static TimeSpan Min(TimeSpan first, TimeSpan second) => first < second ? first : second;
+
+        private static TimeSpan Max(TimeSpan first, TimeSpan second) => first > second ? first : second;
     }
 }

@@ -96,17 +96,18 @@ namespace PbiPreflight.Commands
         public string ClientId { get; set; } = string.Empty;
 
         /// <summary>The client secret's value.</summary>
-        [Parameter(Mandatory = true, ParameterSetName = ClientSecretSet)]
+        [Parameter(Mandatory = true, ParameterSetName = ClientSecretSet, ValueFromPipelineByPropertyName = true)]
         public SecureString? ClientSecret { get; set; }
 
         /// <summary>The client id as user name and the client secret as password.</summary>
-        [Parameter(Mandatory = true, ParameterSetName = CredentialSet)]
+        [Parameter(Mandatory = true, ParameterSetName = CredentialSet, ValueFromPipelineByPropertyName = true)]
         [Credential]
         public PSCredential? Credential { get; set; }
 
         /// <summary>The thumbprint of a certificate with its private key in the current user's My store (then,
         /// on Windows, the local machine's).</summary>
-        [Parameter(Mandatory = true, ParameterSetName = CertificateThumbprintSet)]
+        [Parameter(Mandatory = true, ParameterSetName = CertificateThumbprintSet,
+            ValueFromPipelineByPropertyName = true)]
         public string? CertificateThumbprint { get; set; }
 
         /// <summary>A certificate with its private key.</summary>
@@ -114,7 +115,7 @@ namespace PbiPreflight.Commands
         public X509Certificate2? Certificate { get; set; }
 
         /// <summary>A PFX file, or (PowerShell 7) a PEM file with the certificate and its private key.</summary>
-        [Parameter(Mandatory = true, ParameterSetName = CertificatePathSet)]
+        [Parameter(Mandatory = true, ParameterSetName = CertificatePathSet, ValueFromPipelineByPropertyName = true)]
         public string? CertificatePath { get; set; }
 
         /// <summary>The password of the PFX file, or of an encrypted PEM key.</summary>

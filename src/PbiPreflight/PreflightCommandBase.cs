@@ -95,19 +95,23 @@ namespace PbiPreflight.Commands
         [Alias("ApplicationId", "AppId")]
         public string ClientId { get; set; } = string.Empty;
 
-        /// <summary>The client secret's value.</summary>
+        /// <summary>The client secret's value; piped rows of many tenants may carry it as a property.</summary>
+        /// <remarks>
+        /// Only the secret binds from piped rows. PowerShell binds a row's properties within the default parameter
+        /// set first and does not fall over to another set, so a row carrying -Credential or a certificate would
+        /// fail to bind; those are given as parameters instead.
+        /// </remarks>
         [Parameter(Mandatory = true, ParameterSetName = ClientSecretSet, ValueFromPipelineByPropertyName = true)]
         public SecureString? ClientSecret { get; set; }
 
         /// <summary>The client id as user name and the client secret as password.</summary>
-        [Parameter(Mandatory = true, ParameterSetName = CredentialSet, ValueFromPipelineByPropertyName = true)]
+        [Parameter(Mandatory = true, ParameterSetName = CredentialSet)]
         [Credential]
         public PSCredential? Credential { get; set; }
 
         /// <summary>The thumbprint of a certificate with its private key in the current user's My store (then,
         /// on Windows, the local machine's).</summary>
-        [Parameter(Mandatory = true, ParameterSetName = CertificateThumbprintSet,
-            ValueFromPipelineByPropertyName = true)]
+        [Parameter(Mandatory = true, ParameterSetName = CertificateThumbprintSet)]
         public string? CertificateThumbprint { get; set; }
 
         /// <summary>A certificate with its private key.</summary>
@@ -115,7 +119,7 @@ namespace PbiPreflight.Commands
         public X509Certificate2? Certificate { get; set; }
 
         /// <summary>A PFX file, or (PowerShell 7) a PEM file with the certificate and its private key.</summary>
-        [Parameter(Mandatory = true, ParameterSetName = CertificatePathSet, ValueFromPipelineByPropertyName = true)]
+        [Parameter(Mandatory = true, ParameterSetName = CertificatePathSet)]
         public string? CertificatePath { get; set; }
 
         /// <summary>The password of the PFX file, or of an encrypted PEM key.</summary>

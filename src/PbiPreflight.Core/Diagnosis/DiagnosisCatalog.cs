@@ -60,8 +60,8 @@ namespace PbiPreflight.Diagnosis
         public static readonly Diagnosis CertificateNotRegistered = new Diagnosis(
             "CertificateNotRegistered",
             CheckStatus.Failed,
-            "Entra ID could not verify the client assertion: the certificate is not registered on the app, or " +
-            "the assertion's signature, audience or time is wrong.",
+            "Entra ID could not verify the client assertion because the certificate is not registered on the " +
+            "app, or the assertion's signature, audience or time is wrong.",
             "Upload the certificate's public key under " + SecretsBlade + " and check the machine's clock.",
             PortalPage.AppCredentials);
 
@@ -771,7 +771,8 @@ namespace PbiPreflight.Diagnosis
         public static readonly Diagnosis ClientAssertionInvalid = new Diagnosis(
             "ClientAssertionInvalid",
             CheckStatus.Failed,
-            "Entra ID could not accept the signed client assertion: its audience, subject or format is wrong.",
+            "Entra ID could not accept the signed client assertion because its audience, subject or format is " +
+            "wrong.",
             "Use a certificate with an RSA key of 2048 bits or more; make sure the client id is the app's, and " +
             "that the authority is the tenant's token endpoint of the chosen cloud.",
             PortalPage.AppCredentials);

@@ -117,12 +117,19 @@ function Invoke-PbiChild {
         scenario's credentials (the secret as a SecureString), and $Emulator, the ready line. The secret
         reaches the child through its environment, never its command line. Returns the objects the script
         wrote (deserialized), its errors, and the text of every stream, for leak checks.
+
+        -WithoutSecret leaves the client secret out of $Connection (tenant, client id and endpoints only),
+        for the other kinds of sign-in. -AllReadyFields gives the child the whole ready line as $Emulator
+        (certificate files and passwords, the user, the managed identity and federation endpoints), again
+        through the environment only.
     #>
     [CmdletBinding()]
     param(
         [Parameter(Mandatory)] $Emulator,
         [Parameter(Mandatory)] [string] $Script,
         [switch] $UseCredential,
+        [switch] $WithoutSecret,
+        [switch] $AllReadyFields,
 
         # Variables for the child only; they win over the ones set here, SSL_CERT_FILE included.
         [hashtable] $Environment = @{}
@@ -133,7 +140,10 @@ function Invoke-PbiChild {
     $scriptPath = Join-Path $work 'run.ps1'
     $resultPath = Join-Path $work 'result.xml'
 
-    $connection = if ($UseCredential) {
+    $connection = if ($WithoutSecret) {
+        '$Connection = @{ TenantId = $env:PBI_TEST_TENANT; ClientId = $env:PBI_TEST_CLIENT }'
+    }
+    elseif ($UseCredential) {
         '$Connection = @{ TenantId = $env:PBI_TEST_TENANT
             Credential = [pscredential]::new($env:PBI_TEST_CLIENT, $secret) }'
     }
@@ -145,7 +155,7 @@ function Invoke-PbiChild {
 `$ErrorActionPreference = 'Continue'
 `$ProgressPreference = 'SilentlyContinue'
 Import-Module '$script:ModulePath' -ErrorAction Stop
-`$secret = ConvertTo-SecureString -String `$env:PBI_TEST_SECRET -AsPlainText -Force
+`$secret = if (`$env:PBI_TEST_SECRET) { ConvertTo-SecureString -String `$env:PBI_TEST_SECRET -AsPlainText -Force }
 $connection
 `$Connection.Environment = 'Custom'
 `$Connection.AuthorityHost = `$env:PBI_TEST_URL
@@ -171,14 +181,20 @@ $Script
 "@
     Set-Content -Path $scriptPath -Value $wrapper -Encoding utf8
 
+    $ready = if ($AllReadyFields) {
+        $Emulator | Select-Object * -ExcludeProperty Process, StandardOutputPath, StandardErrorPath
+    }
+    else {
+        $Emulator | Select-Object url, caCertificatePath, tenantId, clientId
+    }
+
     $variables = @{
         SSL_CERT_FILE    = $Emulator.caCertificatePath
         PBI_TEST_TENANT  = $Emulator.tenantId
         PBI_TEST_CLIENT  = $Emulator.clientId
-        PBI_TEST_SECRET  = $Emulator.clientSecret
+        PBI_TEST_SECRET  = if ($WithoutSecret) { $null } else { $Emulator.clientSecret }
         PBI_TEST_URL     = $Emulator.url
-        PBI_TEST_READY   = $Emulator | Select-Object url, caCertificatePath, tenantId, clientId |
-            ConvertTo-Json -Compress
+        PBI_TEST_READY   = $ready | ConvertTo-Json -Compress -Depth 6
     }
     foreach ($name in $Environment.Keys) {
         $variables[$name] = $Environment[$name]

@@ -122,15 +122,22 @@ public sealed class ClientAssertions(
         }
 
         // Subject-name/issuer authentication: the certificate travels in x5c and is trusted for its
-        // subject and issuer, not because its key was uploaded.
-        if (app.TrustedCertificateSubjects.Count == 0 || header["x5c"] is not JsonArray { Count: > 0 } chain)
+        // subject and issuer, not because its key was uploaded. RFC 7515 makes x5c an array (leaf first); MSAL.NET
+        // sends the leaf alone as one string, which Entra ID accepts too.
+        var leafText = header["x5c"] switch
+        {
+            JsonArray { Count: > 0 } chain => chain[0]?.ToString(),
+            JsonValue single when single.TryGetValue<string>(out var text) => text,
+            _ => null,
+        };
+        if (app.TrustedCertificateSubjects.Count == 0 || string.IsNullOrEmpty(leafText))
         {
             return null;
         }
 
         try
         {
-            var leaf = X509CertificateLoader.LoadCertificate(Convert.FromBase64String(chain[0]!.ToString()));
+            var leaf = X509CertificateLoader.LoadCertificate(Convert.FromBase64String(leafText));
             thumbprint = leaf.Thumbprint;
             var trusted = app.TrustedCertificateSubjects.Any(
                     s => string.Equals(new X500DistinguishedName(s).Name, leaf.Subject, StringComparison.Ordinal))

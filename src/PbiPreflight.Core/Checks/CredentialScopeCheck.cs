@@ -206,6 +206,14 @@ namespace PbiPreflight.Checks
                 return result.Apply(DiagnosisCatalog.ManagedIdentityUnavailable, redactor.Redact(msal.Message));
             }
 
+            // MSAL stops polling once the code's own lifetime is over, before Entra ID can say expired_token.
+            if (session.Connection.Credential is DeviceCodeCredential && msal != null &&
+                string.Equals(msal.ErrorCode, MsalError.CodeExpired, StringComparison.Ordinal))
+            {
+                result.ErrorCode = msal.ErrorCode;
+                return result.Apply(DiagnosisCatalog.DeviceCodeExpired);
+            }
+
             if (session.Connection.Credential is UserPasswordCredential user && msal != null &&
                 IsFederatedAccountFailure(msal))
             {

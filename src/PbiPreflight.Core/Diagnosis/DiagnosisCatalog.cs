@@ -60,8 +60,8 @@ namespace PbiPreflight.Diagnosis
         public static readonly Diagnosis CertificateNotRegistered = new Diagnosis(
             "CertificateNotRegistered",
             CheckStatus.Failed,
-            "Entra ID could not verify the client assertion: the certificate is not registered on the app, or " +
-            "the assertion's signature, audience or time is wrong.",
+            "Entra ID could not verify the client assertion because the certificate is not registered on the " +
+            "app, or the assertion's signature, audience or time is wrong.",
             "Upload the certificate's public key under " + SecretsBlade + " and check the machine's clock.",
             PortalPage.AppCredentials);
 
@@ -217,6 +217,21 @@ namespace PbiPreflight.Diagnosis
             "Enable " + ReadOnlyAdminApiSetting + ", add a security group that directly holds the service " +
             "principal, make sure the app has no Power BI application permissions, wait about 15 minutes, and " +
             "run again (a new token is needed). A user must hold the Fabric administrator role.");
+
+        /// <summary>
+        /// The admin listing, the scanner or refreshables were refused to a user. Same reason as for a service
+        /// principal, so scripts filter one id; the text names what a user needs instead of the service
+        /// principal settings, which do not apply to users.
+        /// </summary>
+        public static readonly Diagnosis AdminApiNotAuthorizedForUser = new Diagnosis(
+            "AdminApiNotAuthorized",
+            CheckStatus.Failed,
+            "Power BI refused the read-only admin API ({0}) to user {1}. The admin APIs answer a user only when " +
+            "the user holds the Fabric administrator role; the token's scopes were already checked.",
+            "Assign the user the Fabric Administrator role (Entra ID > Roles and administrators > Fabric " +
+            "Administrator) and sign in again, as the role is read when the token is issued; or crawl with a " +
+            "service principal instead.",
+            PortalPage.Users);
 
         /// <summary>The admin API refusal is explained by the token's application permissions.</summary>
         public static readonly Diagnosis AdminConsentPermissionsBlockAdminApi = new Diagnosis(
@@ -771,7 +786,8 @@ namespace PbiPreflight.Diagnosis
         public static readonly Diagnosis ClientAssertionInvalid = new Diagnosis(
             "ClientAssertionInvalid",
             CheckStatus.Failed,
-            "Entra ID could not accept the signed client assertion: its audience, subject or format is wrong.",
+            "Entra ID could not accept the signed client assertion because its audience, subject or format is " +
+            "wrong.",
             "Use a certificate with an RSA key of 2048 bits or more; make sure the client id is the app's, and " +
             "that the authority is the tenant's token endpoint of the chosen cloud.",
             PortalPage.AppCredentials);
@@ -817,7 +833,7 @@ namespace PbiPreflight.Diagnosis
             "The sign-in with the device code was declined at the browser.",
             "Run again and approve the sign-in; check that the account is the one meant for the crawl.");
 
-        /// <summary>AADSTS70020.</summary>
+        /// <summary>AADSTS70020, or MSAL's code_expired when the code ran out before Entra ID said so.</summary>
         public static readonly Diagnosis DeviceCodeExpired = new Diagnosis(
             "DeviceCodeExpired",
             CheckStatus.Failed,

@@ -101,11 +101,19 @@ namespace PbiPreflight.Diagnosis
                 }
 
                 var forbidden = claims?.ForbiddenRoles;
-                return forbidden is { Count: > 0 }
-                    ? result.Apply(
+                if (forbidden is { Count: > 0 })
+                {
+                    return result.Apply(
                         DiagnosisCatalog.AdminConsentPermissionsBlockAdminApi,
                         operation,
-                        string.Join(", ", forbidden))
+                        string.Join(", ", forbidden));
+                }
+
+                return claims?.IdentityType == "user"
+                    ? result.Apply(
+                        DiagnosisCatalog.AdminApiNotAuthorizedForUser,
+                        operation,
+                        claims.UserPrincipalName ?? claims.ObjectId)
                     : result.Apply(DiagnosisCatalog.AdminApiNotAuthorized, operation);
             }
 

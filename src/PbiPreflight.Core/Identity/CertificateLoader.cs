@@ -68,7 +68,17 @@ namespace PbiPreflight.Identity
             foreach (var location in locations)
             {
                 using var store = new X509Store(StoreName.My, location);
-                store.Open(OpenFlags.ReadOnly | OpenFlags.OpenExistingOnly);
+                try
+                {
+                    store.Open(OpenFlags.ReadOnly | OpenFlags.OpenExistingOnly);
+                }
+                catch (CryptographicException)
+                {
+                    // A store that does not exist yet (on Linux and macOS, until something is imported into it)
+                    // holds no certificate: the thumbprint is not found there.
+                    continue;
+                }
+
                 var found = store.Certificates.Find(X509FindType.FindByThumbprint, normalized, validOnly: false);
                 if (found.Count > 0)
                 {

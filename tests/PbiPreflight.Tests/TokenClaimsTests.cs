@@ -252,11 +252,17 @@ namespace PbiPreflight.Tests
         }
 
         [Fact]
-        public void PayloadThatIsNotUtf8GivesNull()
+        public void ClaimThatIsNotUtf8ReadsAsMissing()
         {
-            var payload = TestTokens.Base64Url(new byte[] { 0x7B, 0x22, 0x74, 0x22, 0x3A, 0x22, 0xC3, 0x28, 0x22, 0x7D });
+            // {"tid":"<C3 28>","oid":"o"}: the tenant's bytes are no UTF-8, the rest of the payload is sound.
+            var bytes = new byte[] { 0x7B, 0x22, 0x74, 0x69, 0x64, 0x22, 0x3A, 0x22, 0xC3, 0x28, 0x22, 0x2C }
+                .Concat(System.Text.Encoding.UTF8.GetBytes("\"oid\":\"o\"}"))
+                .ToArray();
 
-            Assert.Null(TokenClaims.Read("eyJhbGciOiJub25lIn0." + payload + ".sig"));
+            var claims = TokenClaims.Read("eyJhbGciOiJub25lIn0." + TestTokens.Base64Url(bytes) + ".sig");
+
+            Assert.Null(claims!.TenantId);
+            Assert.Equal("o", claims.ObjectId);
         }
 
         [Fact]

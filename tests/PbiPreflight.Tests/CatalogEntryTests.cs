@@ -150,6 +150,24 @@ namespace PbiPreflight.Tests
 
         [Theory]
         [MemberData(nameof(EntryNames))]
+        public void AppliedEntryLeavesNoSlotUnfilled(string name)
+        {
+            var entry = Entry(name);
+            var values = Enumerable.Range(0, Slots(entry.Message).DefaultIfEmpty(-1).Max() + 1)
+                .Select(_ => (object?)new AnyFormat())
+                .ToArray();
+
+            var result = new CheckResult("Catalog", FakePowerBi.TenantId).Apply(entry, values);
+
+            Assert.Equal(entry.Reason, result.Reason);
+            Assert.Equal(entry.Status, result.Status);
+            Assert.DoesNotContain("{", result.Message, StringComparison.Ordinal);
+            Assert.DoesNotContain("{", result.Remediation, StringComparison.Ordinal);
+            Assert.Equal(Slots(entry.Remediation).Count == 0, result.Remediation == entry.Remediation);
+        }
+
+        [Theory]
+        [MemberData(nameof(EntryNames))]
         public void EntryFormatsItsSlotsWithTheTypesItIsGiven(string name)
         {
             // A slot with a date format gets a date, any other slot a text or number: both must format.

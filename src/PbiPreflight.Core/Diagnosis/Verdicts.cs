@@ -31,7 +31,12 @@ namespace PbiPreflight.Diagnosis
             result.Message = values.Length == 0
                 ? diagnosis.Message
                 : string.Format(CultureInfo.InvariantCulture, diagnosis.Message, values);
-            result.Remediation = diagnosis.Remediation;
+
+            // A few remediations name the values too (the cloud or tenant to switch to); the rest hold no slots.
+            result.Remediation = values.Length == 0 || diagnosis.Remediation.IndexOf('{') < 0
+                ? diagnosis.Remediation
+                : string.Format(CultureInfo.InvariantCulture, diagnosis.Remediation, values);
+
             result.Page = diagnosis.Page;
             return result;
         }

@@ -14,6 +14,11 @@ namespace PbiPreflight.Identity
     {
         private static readonly string[] ForbiddenApplicationRoles = { "Tenant.Read.All", "Tenant.ReadWrite.All" };
 
+        // The range DateTimeOffset can hold; an exp outside it is read as missing rather than thrown on.
+        private static readonly long MinimumUnixSeconds = DateTimeOffset.MinValue.ToUnixTimeSeconds();
+
+        private static readonly long MaximumUnixSeconds = DateTimeOffset.MaxValue.ToUnixTimeSeconds();
+
         /// <summary>The tenant that issued the token (<c>tid</c>).</summary>
         public string? TenantId { get; private set; }
 
@@ -51,8 +56,9 @@ namespace PbiPreflight.Identity
         /// <summary>Reads the payload of a JWT; null when the text is not one (an opaque token, say).</summary>
         public static TokenClaims? Read(string accessToken)
         {
+            // A signed JWT has three parts, an unsigned one an empty third; five is an encrypted token.
             var parts = accessToken.Split('.');
-            if (parts.Length < 2)
+            if (parts.Length != 3)
             {
                 return null;
             }
@@ -61,6 +67,11 @@ namespace PbiPreflight.Identity
             {
                 using var document = JsonDocument.Parse(DecodeBase64Url(parts[1]));
                 var root = document.RootElement;
+                if (root.ValueKind != JsonValueKind.Object)
+                {
+                    return null;
+                }
+
                 var expires = JsonText.Number(root, "exp");
                 var scopes = JsonText.String(root, "scp");
 
@@ -79,7 +90,10 @@ namespace PbiPreflight.Identity
                     Roles = Strings(root, "roles"),
                     Scopes = (JsonText.String(root, "scp") ?? string.Empty)
                         .Split(new[] { ' ' }, StringSplitOptions.RemoveEmptyEntries),
-                    ExpiresOn = expires.HasValue ? DateTimeOffset.FromUnixTimeSeconds(expires.Value) : null,
+                    ExpiresOn = expires.HasValue && expires.Value >= MinimumUnixSeconds &&
+                        expires.Value <= MaximumUnixSeconds
+                        ? DateTimeOffset.FromUnixTimeSeconds(expires.Value)
+                        : null,
                 };
             }
             catch (Exception error) when (error is JsonException || error is FormatException ||

@@ -219,12 +219,11 @@ namespace PbiPreflight.Diagnosis
             "run again (a new token is needed). A user must hold the Fabric administrator role.");
 
         /// <summary>
-        /// The admin listing, the scanner or refreshables were refused to a user. Same reason as for a service
-        /// principal, so scripts filter one id; the text names what a user needs instead of the service
-        /// principal settings, which do not apply to users.
+        /// The admin listing, the scanner or refreshables were refused to a user. A reason of its own, because the
+        /// fix differs: the service principal settings do not apply to users, the Fabric administrator role does.
         /// </summary>
-        public static readonly Diagnosis AdminApiNotAuthorizedForUser = new Diagnosis(
-            "AdminApiNotAuthorized",
+        public static readonly Diagnosis UserNotFabricAdministrator = new Diagnosis(
+            "UserNotFabricAdministrator",
             CheckStatus.Failed,
             "Power BI refused the read-only admin API ({0}) to user {1}. The admin APIs answer a user only when " +
             "the user holds the Fabric administrator role; the token's scopes were already checked.",

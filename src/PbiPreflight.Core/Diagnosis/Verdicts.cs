@@ -116,7 +116,7 @@ namespace PbiPreflight.Diagnosis
 
                 return claims?.IdentityType == "user"
                     ? result.Apply(
-                        DiagnosisCatalog.AdminApiNotAuthorizedForUser,
+                        DiagnosisCatalog.UserNotFabricAdministrator,
                         operation,
                         claims.UserPrincipalName ?? claims.ObjectId)
                     : result.Apply(DiagnosisCatalog.AdminApiNotAuthorized, operation);

@@ -1,5 +1,7 @@
 using System;
+using System.Collections.Concurrent;
 using System.Linq;
+using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.Extensions.Time.Testing;
 using Xunit;
@@ -113,6 +115,52 @@ namespace PbiPreflight.Tests
             Assert.Equal((CheckStatus.Warning, "SecretExpiresSoon"), (expiry.Status, expiry.Reason));
             Assert.InRange((int)expiry.Details["DaysLeft"]!, 9, 10);
             Assert.Contains("old", expiry.Message);
+        }
+
+        [Fact]
+        public async Task GraphTokenIsAskedForBesideThePowerBiTokenWhenTheSecretIsChecked()
+        {
+            // Each token request waits (up to 5 s) for a second one to arrive; only requests sent together meet.
+            using var secondArrived = new ManualResetEventSlim();
+            var arrivals = 0;
+            var met = new ConcurrentBag<bool>();
+            var service = new FakePowerBi()
+                .On("applications(appId='" + ClientId + "')", Json(200,
+                    Application(DateTimeOffset.UtcNow.AddDays(100))));
+            service.TokenReply = () =>
+            {
+                if (Interlocked.Increment(ref arrivals) == 2)
+                {
+                    secondArrived.Set();
+                }
+
+                met.Add(secondArrived.Wait(TimeSpan.FromSeconds(5)));
+                return Json(200, "{\"token_type\":\"Bearer\",\"expires_in\":3599,\"access_token\":\"" +
+                    Token(Array.Empty<string>()) + "\"}")();
+            };
+
+            var reporter = await EngineHarness.RunAsync(service,
+                EngineHarness.Request(PreflightChecks.CredentialScope));
+
+            Assert.Equal(2, arrivals);
+            Assert.All(met, Assert.True);
+            Assert.Equal("SecretValid", reporter.Single("CredentialScope.Expiry").Reason);
+        }
+
+        [Fact]
+        public async Task WrongSecretIsRefusedForBothTokensAndOnlyThePowerBiRefusalIsReported()
+        {
+            var service = new FakePowerBi { TokenReply = Json(401, EntraErrorTests.CaseBody("C02")) };
+
+            var reporter = await EngineHarness.RunAsync(service,
+                EngineHarness.Request(PreflightChecks.CredentialScope));
+
+            Assert.Equal("ClientSecretExpired", reporter.Single("CredentialScope").Reason);
+            Assert.Equal(("Skipped", "CredentialScopeFailed"),
+                (reporter.Single("CredentialScope.Expiry").Status.ToString(),
+                    reporter.Single("CredentialScope.Expiry").Reason));
+            Assert.Equal(2, service.Requests.Count(request => request.Contains("/oauth2/v2.0/token")));
+            Assert.DoesNotContain(service.Requests, request => request.Contains("applications("));
         }
 
         [Fact]

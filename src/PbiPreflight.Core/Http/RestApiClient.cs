@@ -36,8 +36,8 @@ namespace PbiPreflight.Http
         private readonly Action renewToken;
         private readonly IPreflightReporter reporter;
         private readonly TimeProvider clock;
-        private readonly ResiliencePipeline<ApiResponse> idempotentPipeline;
-        private readonly ResiliencePipeline<ApiResponse> startingPipeline;
+        private readonly Lazy<ResiliencePipeline<ApiResponse>> idempotentPipeline;
+        private readonly Lazy<ResiliencePipeline<ApiResponse>> startingPipeline;
 
         public RestApiClient(
             HttpClient httpClient,
@@ -56,17 +56,21 @@ namespace PbiPreflight.Http
             this.reporter = reporter;
             clock = timeProvider;
 
+            // Built on first use: Polly validates the options of each, which costs a new session time, and most
+            // clients of a run need one pipeline or none.
             var delay = retryDelay ?? TimeSpan.FromMilliseconds(500);
-            idempotentPipeline = BuildPipeline(requestTimeout, timeProvider, delay, onlyWhenNotProcessed: false);
+            idempotentPipeline = new Lazy<ResiliencePipeline<ApiResponse>>(
+                () => BuildPipeline(requestTimeout, timeProvider, delay, onlyWhenNotProcessed: false));
 
             // A POST that starts a scan is repeated only when the service said it did not take it (429, 503),
             // so one preflight never starts two scans and spends two calls of the tenant's quota.
-            startingPipeline = BuildPipeline(requestTimeout, timeProvider, delay, onlyWhenNotProcessed: true);
+            startingPipeline = new Lazy<ResiliencePipeline<ApiResponse>>(
+                () => BuildPipeline(requestTimeout, timeProvider, delay, onlyWhenNotProcessed: true));
         }
 
         public Task<ApiResponse> GetAsync(string path, CancellationToken cancellation)
         {
-            return SendAsync(HttpMethod.Get, path, null, idempotentPipeline, cancellation);
+            return SendAsync(HttpMethod.Get, path, null, idempotentPipeline.Value, cancellation);
         }
 
         /// <summary>
@@ -78,12 +82,12 @@ namespace PbiPreflight.Http
             Func<Stream, CancellationToken, Task<object?>> read,
             CancellationToken cancellation)
         {
-            return SendAsync(HttpMethod.Get, path, null, idempotentPipeline, cancellation, read);
+            return SendAsync(HttpMethod.Get, path, null, idempotentPipeline.Value, cancellation, read);
         }
 
         public Task<ApiResponse> PostJsonAsync(string path, string json, CancellationToken cancellation)
         {
-            return SendAsync(HttpMethod.Post, path, json, startingPipeline, cancellation);
+            return SendAsync(HttpMethod.Post, path, json, startingPipeline.Value, cancellation);
         }
 
         private async Task<ApiResponse> SendAsync(

@@ -5,9 +5,9 @@ BeforeDiscovery {
     $script:Cases = @(
         @{ Name = 'tenant with spaces and punctuation'; Id = 'InvalidTenantId'
             Script = 'Test-PbiCredentialScope @Connection -TenantId "bad tenant!"' }
-        @{ Name = 'empty tenant'; Id = 'ParameterArgumentValidationErrorEmptyStringNotAllowed'
+        @{ Name = 'empty tenant, as an unset variable gives'; Id = 'MissingTenantId'
             Script = 'Test-PbiCredentialScope @Connection -TenantId ""' }
-        @{ Name = 'blank tenant'; Id = 'InvalidTenantId'
+        @{ Name = 'blank tenant'; Id = 'MissingTenantId'
             Script = 'Test-PbiCredentialScope @Connection -TenantId "   "' }
         @{ Name = 'tenant without a dot'; Id = 'InvalidTenantId'
             Script = 'Test-PbiCredentialScope @Connection -TenantId "contoso"' }

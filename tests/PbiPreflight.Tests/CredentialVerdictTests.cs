@@ -256,6 +256,43 @@ namespace PbiPreflight.Tests
             Assert.All(texts, text => Assert.DoesNotContain(token.Split('.')[1], text, StringComparison.Ordinal));
         }
 
+        [Theory]
+        [InlineData("opaque-reference-token-0123456789")]
+        [InlineData("Bearer opaque-reference-token-0123456789")]
+        [InlineData("opaque-reference-token-0123456789\n")]
+        public async Task GivenTokenEchoedByPowerBiIsRedactedAsSent(string given)
+        {
+            // The token goes out without its prefix and whitespace; an echo of what was sent is still the token.
+            const string sent = "opaque-reference-token-0123456789";
+            var connection = new ConnectionOptions(
+                FakePowerBi.TenantId,
+                null,
+                new AccessTokenCredential(EngineHarness.Secure(given)),
+                CloudEndpoints.For(PbiEnvironment.Public),
+                TimeSpan.FromSeconds(30));
+            var echo = FakePowerBi.Json(500, "{\"error\":{\"code\":\"Echo\",\"message\":\"token " + sent + "\"}}");
+            var service = new FakePowerBi().On("groups", echo, echo, echo).On("admin/groups", echo, echo, echo);
+
+            var reporter = await EngineHarness.RunAsync(
+                service,
+                new PreflightRequest(connection, PreflightChecks.WorkspacePermission),
+                new FakeTimeProvider(Now));
+
+            var summary = reporter.Single("WorkspacePermission");
+            Assert.Equal("ServiceError", summary.Reason);
+            Assert.Contains("token " + SecretRedactor.Mask, summary.Response, StringComparison.Ordinal);
+            Assert.All(
+                reporter.Results,
+                result => Assert.DoesNotContain(sent, Texts(result), StringComparison.Ordinal));
+            Assert.All(reporter.Lines, line => Assert.DoesNotContain(sent, line, StringComparison.Ordinal));
+        }
+
+        private static string Texts(CheckResult result)
+        {
+            return string.Join("\n", new[] { result.Message, result.Remediation, result.Response ?? string.Empty }
+                .Concat(result.Details.Values.Select(value => value?.ToString() ?? string.Empty)));
+        }
+
         private static Task<CheckResult> RunGivenAsync(
             IDictionary<string, object?> claims,
             PbiEnvironment environment = PbiEnvironment.Public,

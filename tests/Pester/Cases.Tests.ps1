@@ -4,8 +4,18 @@
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot '../TestKit.psm1') -Force
 
+    # -Base names the scenario the recorded answer is laid over; -ChildOptions are switches of Invoke-PbiChild,
+    # such as WithoutSecret and AllReadyFields for a sign-in other than the client secret.
     function Invoke-Case {
-        param([string] $Id, [string] $Method, [string] $PathPattern, [string] $Command, [object] $Status)
+        param(
+            [string] $Id,
+            [string] $Method,
+            [string] $PathPattern,
+            [string] $Command,
+            [object] $Status,
+            [string] $Base = 'healthy',
+            [hashtable] $ChildOptions = @{}
+        )
 
         $case = Get-PbiCase -Id $Id
         $headers = @{}
@@ -20,11 +30,12 @@ BeforeAll {
             headers = $headers
             body    = $case.response.body
         }
-        $scenario = New-PbiScenarioFile -Base 'healthy' -Overrides @($override)
+        $scenario = New-PbiScenarioFile -Base $Base -Overrides @($override)
         $emulator = Start-PbiEmulator -Scenario $scenario
         try {
-            $run = Invoke-PbiChild -Emulator $emulator -Script $Command
+            $run = Invoke-PbiChild -Emulator $emulator -Script $Command @ChildOptions
             $run | Add-Member -NotePropertyName Requests -NotePropertyValue (Get-PbiEmulatorRequest -Emulator $emulator)
+            $run | Add-Member -NotePropertyName TenantId -NotePropertyValue $emulator.tenantId
             return $run
         }
         finally {
@@ -46,6 +57,111 @@ Describe 'C02: an expired client secret' {
         $result.TraceId | Should -Be '7ace0002-0000-4000-8000-00007ace0002'
         $result.CorrelationId | Should -Be 'c0de0002-0000-4000-8000-0000c0de0002'
         $result.Remediation | Should -BeLike '*new client secret*'
+    }
+}
+
+Describe 'C04: a user name and password refused because the user must pass MFA' {
+    It 'fails the credential check as MfaRequired with the trace and correlation ids' {
+        # The case was recorded on /common/oauth2/token (v1); MSAL looks the user's realm up first, then sends the
+        # password grant to the tenant's v2.0 endpoint, so the recorded answer is laid over that.
+        $signIn = @'
+$password = ConvertTo-SecureString -String $Emulator.password -AsPlainText -Force
+Test-PbiCredentialScope @Connection -UserCredential ([pscredential]::new($Emulator.userName, $password))
+'@
+        $run = Invoke-Case -Id C04 -Method POST -PathPattern '/oauth2/v2\.0/token' -Base 'user-healthy' `
+            -ChildOptions @{ WithoutSecret = $true; AllReadyFields = $true } -Command $signIn
+
+        $result = @($run.Objects) | Where-Object Check -eq CredentialScope
+        $result.Status.ToString() | Should -Be 'Failed'
+        $result.Reason | Should -Be 'MfaRequired'
+        $result.ErrorCode | Should -Be 'AADSTS50076'
+        $result.HttpStatus | Should -Be 400
+        $result.TraceId | Should -Be '7ace0004-0000-4000-8000-00007ace0004'
+        $result.CorrelationId | Should -Be 'c0de0004-0000-4000-8000-0000c0de0004'
+        $result.Details.CredentialKind | Should -Be 'UserPassword'
+        $result.Message | Should -BeLike '*multi-factor authentication*'
+        $result.Remediation | Should -BeLike '*Use a service principal*managed identity*'
+
+        $tokenRequests = @($run.Requests | Where-Object path -like '*/oauth2/*')
+        $tokenRequests.Count | Should -Be 1
+        $tokenRequests[0].path | Should -Be "/$($run.TenantId)/oauth2/v2.0/token"
+        $tokenRequests[0].status | Should -Be 400
+        @($run.Requests | Where-Object path -like '/common/userrealm/*').Count | Should -Be 1
+    }
+}
+
+Describe 'C07: consent refused (AADSTS65001) to an app meant for the service principal admin APIs' {
+    BeforeAll {
+        # The app holds the Tenant.Read.All application permission, as in the case. Entra ID asks for consent only
+        # in a user's sign-in; the same answer given to the client secret must read the same, since the fix for
+        # either way of signing in is in the remediation.
+        $signIns = @'
+Test-PbiCredentialScope @Connection
+$asUser = @{} + $Connection
+$asUser.Remove('ClientSecret')
+$password = ConvertTo-SecureString -String $Emulator.password -AsPlainText -Force
+Test-PbiCredentialScope @asUser -UserCredential ([pscredential]::new($Emulator.userName, $password))
+'@
+        $run = Invoke-Case -Id C07 -Method POST -PathPattern '/oauth2/v2\.0/token' `
+            -Base 'app-token-with-admin-roles' -ChildOptions @{ AllReadyFields = $true } -Command $signIns
+    }
+
+    It 'fails the credential check as ConsentRequired when signing in with <Kind>' -ForEach @(
+        @{ Kind = 'ClientSecret' }
+        @{ Kind = 'UserPassword' }
+    ) {
+        $result = @($run.Objects) |
+            Where-Object { $_.Check -eq 'CredentialScope' -and $_.Details.CredentialKind -eq $Kind }
+        $result.Status.ToString() | Should -Be 'Failed'
+        $result.Reason | Should -Be 'ConsentRequired'
+        $result.ErrorCode | Should -Be 'AADSTS65001'
+        $result.HttpStatus | Should -Be 400
+        $result.TraceId | Should -Be '7ace0007-0000-4000-8000-00007ace0007'
+        $result.CorrelationId | Should -Be 'c0de0007-0000-4000-8000-0000c0de0007'
+        $result.Remediation | Should -BeLike '*use client credentials and remove the Power BI API permissions*'
+        $result.Remediation | Should -BeLike '*grant admin consent to the delegated Power BI permissions*'
+    }
+
+    It 'asked the tenant token endpoint, never /common' {
+        $tokenRequests = @($run.Requests | Where-Object path -like '*/oauth2/*')
+        $tokenRequests.Count | Should -Be 2
+        $tokenRequests.path | Should -Be (@("/$($run.TenantId)/oauth2/v2.0/token") * 2)
+        $tokenRequests.status | Should -Be @(400, 400)
+    }
+}
+
+Describe 'C16: the admin API refused because the app token carries Tenant.Read.All' {
+    BeforeAll {
+        # The case was met on admin/dashboards; this module lists admin/groups, which Power BI refuses the same way.
+        $run = Invoke-Case -Id C16 -Method GET -PathPattern '/v1\.0/myorg/admin/' -Base 'admin-consent-permissions' `
+            -Command 'Test-PbiCredentialScope @Connection; Test-PbiWorkspacePermission @Connection'
+    }
+
+    It 'names the application permission as the cause of the refusal' {
+        $admin = @($run.Objects) | Where-Object Check -eq 'WorkspacePermission.AdminApi'
+        $admin.Status.ToString() | Should -Be 'Failed'
+        $admin.Reason | Should -Be 'AdminConsentPermissionsBlockAdminApi'
+        $admin.ErrorCode | Should -Be 'PowerBINotAuthorizedException'
+        $admin.HttpStatus | Should -Be 401
+        $admin.Message | Should -BeLike '*Tenant.Read.All*'
+        $admin.Remediation | Should -BeLike '*remove the Power BI Service application permissions*'
+        @($run.Requests | Where-Object { $_.path -like '/v1.0/myorg/admin/groups*' }).status | Should -Be 401
+    }
+
+    It 'keeps the refusal in the summary instead of an empty listing' {
+        $summary = @($run.Objects) | Where-Object Check -eq WorkspacePermission
+        $summary.Status.ToString() | Should -Be 'Warning' -Because 'the public API still lists the member workspaces'
+        $summary.Reason | Should -Be 'AdminConsentPermissionsBlockAdminApi'
+        $summary.HttpStatus | Should -Be 401
+        $summary.Response | Should -BeLike '*PowerBINotAuthorizedException*'
+        $summary.Details.AdminWorkspaceCount | Should -BeNullOrEmpty
+    }
+
+    It 'warns about the roles from the token alone, before any admin call' {
+        $credential = @($run.Objects) | Where-Object Check -eq CredentialScope
+        $credential.Status.ToString() | Should -Be 'Warning'
+        $credential.Reason | Should -Be 'AdminConsentPermissionsPresent'
+        $credential.Details.Roles | Should -Contain 'Tenant.Read.All'
     }
 }
 

@@ -235,6 +235,10 @@ namespace PbiPreflight.Identity
                 token = token.Substring("Bearer ".Length).Trim();
             }
 
+            // The redactor knows the token as it was given; what goes on the wire is this, without the prefix or
+            // the whitespace, and a service that echoes it echoes this.
+            redactor.AddSecret(token);
+
             var claims = TokenClaims.Read(token);
             return new TokenOutcome
             {

@@ -14,9 +14,10 @@ namespace PbiPreflight.Emulator;
 /// <param name="DurationMs">Time to answer, latency included.</param>
 /// <param name="Finished">When the answer was finished (or the connection given up).</param>
 /// <param name="TenantId">The tenant the request was for, when it names one; null otherwise.</param>
+/// <param name="SignIn">For a token request, how the client asked; null for every other request.</param>
 public sealed record RequestLogEntry(
     string Method, string Path, int Status, DateTimeOffset Time, double DurationMs, DateTimeOffset Finished,
-    string? TenantId);
+    string? TenantId, TokenRequestShape? SignIn);
 
 /// <summary>
 /// Remembers the requests answered so far, for tests to assert how many calls a check spent.
@@ -29,6 +30,9 @@ public sealed partial class RequestLog(TenantDirectory tenants, TimeProvider clo
     /// request shows (the managed identity endpoint, whose requests name no tenant).
     /// </summary>
     public const string TenantItem = "PbiPreflight.Emulator.TenantId";
+
+    /// <summary>The <see cref="HttpContext.Items"/> key the token endpoint sets to a <see cref="TokenRequestShape"/>.</summary>
+    public const string SignInItem = "PbiPreflight.Emulator.SignIn";
 
     // Bounded so a long soak run cannot grow the process without limit; the oldest go first.
     private const int Capacity = 100_000;
@@ -71,7 +75,8 @@ public sealed partial class RequestLog(TenantDirectory tenants, TimeProvider clo
                 started,
                 Math.Round(elapsed.TotalMilliseconds, 1),
                 started + elapsed,
-                context.Items[TenantItem] as string);
+                context.Items[TenantItem] as string,
+                context.Items[SignInItem] as TokenRequestShape);
             lock (_gate)
             {
                 if (_entries.Count == Capacity)
@@ -103,6 +108,8 @@ public sealed partial class RequestLog(TenantDirectory tenants, TimeProvider clo
             ["arrivedUnixMs"] = e.Time.ToUnixTimeMilliseconds(),
             ["finishedUnixMs"] = e.Finished.ToUnixTimeMilliseconds(),
             ["tenantId"] = e.TenantId,
+            ["grantType"] = e.SignIn?.GrantType,
+            ["clientAuthentication"] = e.SignIn?.ClientAuthentication,
         })]);
         return HttpJson.WriteAsync(context, StatusCodes.Status200OK, body);
     }

@@ -79,6 +79,7 @@ public sealed partial class TokenEndpoint(
     {
         var segment = (string)context.GetRouteValue("tenant")!;
         var form = await ReadFormAsync(context);
+        context.Items[RequestLog.SignInItem] = TokenRequestShape.Of(context, form);
 
         var refusal = Check(context, segment, form, out var grant);
         if (refusal is not null)

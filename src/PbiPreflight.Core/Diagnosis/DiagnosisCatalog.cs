@@ -945,7 +945,7 @@ namespace PbiPreflight.Diagnosis
         public static readonly Diagnosis ExpiryNotApplicable = new Diagnosis(
             "ExpiryNotApplicable",
             CheckStatus.Skipped,
-            "Skipped: a {0} sign-in has no secret or certificate on the app that could expire.",
+            "Skipped: the {0} sign-in has no secret or certificate on the app that could expire.",
             string.Empty);
 
         /// <summary>Graph sub-checks judge a service principal's own credential only.</summary>

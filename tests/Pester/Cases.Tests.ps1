@@ -123,10 +123,11 @@ Test-PbiCredentialScope @asUser -UserCredential ([pscredential]::new($Emulator.u
     }
 
     It 'asked the tenant token endpoint, never /common' {
+        # Three: the secret is tried for the Power BI and the Graph token at once, the user once.
         $tokenRequests = @($run.Requests | Where-Object path -like '*/oauth2/*')
-        $tokenRequests.Count | Should -Be 2
-        $tokenRequests.path | Should -Be (@("/$($run.TenantId)/oauth2/v2.0/token") * 2)
-        $tokenRequests.status | Should -Be @(400, 400)
+        $tokenRequests.Count | Should -Be 3
+        $tokenRequests.path | Should -Be (@("/$($run.TenantId)/oauth2/v2.0/token") * 3)
+        $tokenRequests.status | Should -Be @(400, 400, 400)
     }
 }
 

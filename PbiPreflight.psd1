@@ -30,9 +30,13 @@
             # pointing nowhere.
             ReleaseNotes = @'
 0.1.0
-- Test-PbiCredentialScope, Test-PbiWorkspacePermission, Test-PbiMetadataScan and Invoke-PbiPreflight for service
-  principals with a client secret, in the public, US Government and China clouds.
-- Tenant settings and group membership checks; -Quiet and -FailOnError for runbooks; pipeline input of many tenants.
+- Test-PbiCredentialScope, Test-PbiWorkspacePermission, Test-PbiMetadataScan and Invoke-PbiPreflight, in the public,
+  US Government (GCC, GCC High, DoD) and China clouds.
+- Every common sign-in: client secret, certificate (thumbprint, object, PFX or PEM file), user name and password,
+  device code, managed identity (-Identity), workload identity federation (GitHub Actions, Azure DevOps,
+  Kubernetes) and an access token already held; the token's claims are read and diagnosed, never printed.
+- Tenant settings and group membership checks; -Quiet and -FailOnError for runbooks; many tenants at once with
+  -ThrottleLimit; Export-PbiPreflightReport to HTML, Markdown, JUnit and JSON.
 - Full help (Get-Help <cmdlet> -Full, about_PbiPreflight), a table view grouped by tenant and a list view.
 '@
         }

@@ -31,7 +31,9 @@ public sealed partial class RequestLog(TenantDirectory tenants, TimeProvider clo
     /// </summary>
     public const string TenantItem = "PbiPreflight.Emulator.TenantId";
 
-    /// <summary>The <see cref="HttpContext.Items"/> key the token endpoint sets to a <see cref="TokenRequestShape"/>.</summary>
+    /// <summary>
+    /// The <see cref="HttpContext.Items"/> key the token endpoint sets to a <see cref="TokenRequestShape"/>.
+    /// </summary>
     public const string SignInItem = "PbiPreflight.Emulator.SignIn";
 
     // Bounded so a long soak run cannot grow the process without limit; the oldest go first.

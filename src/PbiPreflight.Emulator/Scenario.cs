@@ -270,7 +270,9 @@ public sealed class AppRegistration
     /// <summary>Names of <see cref="Scenario.ClientCertificates"/> registered on the app.</summary>
     public List<string> Certificates { get; set; } = [];
 
-    /// <summary>Subjects accepted through subject-name/issuer authentication (an <c>x5c</c> leaf from the test CA).</summary>
+    /// <summary>
+    /// Subjects accepted through subject-name/issuer authentication (an <c>x5c</c> leaf from the test CA).
+    /// </summary>
     public List<string> TrustedCertificateSubjects { get; set; } = [];
 
     /// <summary>Authentication → "Allow public client flows".</summary>

@@ -317,7 +317,8 @@ public static partial class ScenarioLoader
         }
 
         var deviceCode = model.DeviceCode;
-        if (deviceCode.Outcome is not (DeviceCodeOutcomes.Approve or DeviceCodeOutcomes.Decline or DeviceCodeOutcomes.Expire))
+        if (deviceCode.Outcome is not
+            (DeviceCodeOutcomes.Approve or DeviceCodeOutcomes.Decline or DeviceCodeOutcomes.Expire))
         {
             yield return "deviceCode.outcome must be approve, decline or expire";
         }

@@ -46,7 +46,8 @@ public sealed class WorkloadIdentityEndpoints(
             return HttpJson.NotFoundAsync(context);
         }
 
-        if (!CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(presented), Encoding.UTF8.GetBytes(RequestToken)))
+        var presentedBytes = Encoding.UTF8.GetBytes(presented);
+        if (!CryptographicOperations.FixedTimeEquals(presentedBytes, Encoding.UTF8.GetBytes(RequestToken)))
         {
             return HttpJson.WriteAsync(context, StatusCodes.Status401Unauthorized,
                 new JsonObject { ["message"] = "Unable to authenticate the request." });

@@ -157,7 +157,8 @@ namespace PbiPreflight.Checks
 
             if (claims.IdentityType == "user")
             {
-                var tenantScopes = claims.Scopes.Where(scope => AdminScopes.Contains(scope, StringComparer.OrdinalIgnoreCase));
+                var tenantScopes = claims.Scopes
+                    .Where(scope => AdminScopes.Contains(scope, StringComparer.OrdinalIgnoreCase));
                 return tenantScopes.Any()
                     ? result.Apply(
                         DiagnosisCatalog.UserTokenAcquired,

@@ -177,8 +177,11 @@ namespace PbiPreflight.Identity
             }
             catch (CryptographicException error)
             {
+                var errorId = text.Contains("ENCRYPTED PRIVATE KEY")
+                    ? "CertificatePasswordIncorrect"
+                    : "CertificateFileNotCertificate";
                 throw new PreflightArgumentException(
-                    text.Contains("ENCRYPTED PRIVATE KEY") ? "CertificatePasswordIncorrect" : "CertificateFileNotCertificate",
+                    errorId,
                     "CertificatePath",
                     Messages.Format(Messages.PemUnreadable, path, error.Message));
             }

@@ -37,7 +37,9 @@ namespace PbiPreflight.Identity
         /// <summary>Delegated scopes (<c>scp</c>).</summary>
         public IReadOnlyList<string> Scopes { get; private set; } = System.Array.Empty<string>();
 
-        /// <summary><c>user</c> for a delegated token, <c>app</c> for an app-only one (<c>idtyp</c>, else inferred).</summary>
+        /// <summary>
+        /// <c>user</c> for a delegated token, <c>app</c> for an app-only one (<c>idtyp</c>, else inferred).
+        /// </summary>
         public string IdentityType { get; private set; } = "app";
 
         /// <summary>The signed-in user (<c>upn</c>, <c>preferred_username</c> or <c>unique_name</c>).</summary>

@@ -93,6 +93,25 @@ function Get-Median {
     return ($sorted[$middle - 1] + $sorted[$middle]) / 2
 }
 
+function Join-Milliseconds {
+    # Whole milliseconds, comma separated, for the raw figures.
+    param([double[]] $Values)
+
+    return ($Values | ForEach-Object { [int]$_ }) -join ', '
+}
+
+function Join-OrNone {
+    param([object[]] $Values, [string] $Separator)
+
+    if ($Values) { return $Values -join $Separator } else { return 'none' }
+}
+
+function Get-Verdict {
+    param([bool] $Pass)
+
+    if ($Pass) { return 'PASS' } else { return 'FAIL' }
+}
+
 function New-Scenario {
     # A scenario file over a shipped one, with the benchmark's latency and scan time.
     param([string] $Name, [hashtable] $Fields = @{})
@@ -207,12 +226,15 @@ function Measure-CriticalPath {
     $pass = $ratio -le 1.15 -and $unneeded.Count -eq 0 -and $missing.Count -eq 0 -and $failed.Count -eq 0
 
     $chain = ($criticalChain | ForEach-Object Step) -join ' -> '
+    $requestKinds = ($requests | Group-Object { Get-RequestKind $_ } |
+        ForEach-Object { "$($_.Count) $($_.Name)" }) -join ', '
+    $overshootText = if ($null -ne $overshoot) { [int]$overshoot } else { '?' }
     $raw = @(
-        "median $([int]$median) ms of $($result.Runs.Count) warm runs ($(($result.Runs | ForEach-Object { [int]$_.Ms }) -join ', '))"
+        "median $([int]$median) ms of $($result.Runs.Count) warm runs ($(Join-Milliseconds $result.Runs.Ms))"
         "bound $bound ms = $($criticalChain.Count) round trips ($chain) x $LatencyMs ms + $ScanDurationMs ms scan"
-        "$($requests.Count) requests: $(($requests | Group-Object { Get-RequestKind $_ } | ForEach-Object { "$($_.Count) $($_.Name)" }) -join ', ')"
-        "status polls $($polls.Count); last poll answered $(if ($null -ne $overshoot) { [int]$overshoot } else { '?' }) ms after the scan could be done"
-        "unneeded: $(if ($unneeded) { $unneeded -join '; ' } else { 'none' }); missing: $(if ($missing) { $missing -join ', ' } else { 'none' })"
+        "$($requests.Count) requests: $requestKinds"
+        "status polls $($polls.Count); last poll answered $overshootText ms after the scan could be done"
+        "unneeded: $(Join-OrNone $unneeded '; '); missing: $(Join-OrNone $missing ', ')"
     )
     if ($failed) {
         $raw += "checks not passed: $(($failed | ForEach-Object { "$($_.Check) $($_.Reason)" }) -join ', ')"
@@ -220,7 +242,7 @@ function Measure-CriticalPath {
 
     return [pscustomobject]@{
         Row = '1. Critical path'; Measured = "$([int]$median) ms"; Against = "$bound ms bound"
-        Ratio = '{0:0.00}x' -f $ratio; Target = '<= 1.15x, no unneeded request'; Result = if ($pass) { 'PASS' } else { 'FAIL' }
+        Ratio = '{0:0.00}x' -f $ratio; Target = '<= 1.15x, no unneeded request'; Result = Get-Verdict $pass
         Raw = $raw
     }
 }
@@ -249,7 +271,10 @@ if (-not (Get-BenchNothing)) { exit 3 }
         PBI_BENCH_SECRET = $emulator.clientSecret; PBI_BENCH_TENANT = $emulator.tenantId
         PBI_BENCH_CLIENT = $emulator.clientId; PBI_BENCH_URL = $emulator.url
     }
-    $times = @{ Real = [System.Collections.Generic.List[double]]::new(); Empty = [System.Collections.Generic.List[double]]::new() }
+    $times = @{
+        Real = [System.Collections.Generic.List[double]]::new()
+        Empty = [System.Collections.Generic.List[double]]::new()
+    }
     foreach ($name in $variables.Keys) {
         [Environment]::SetEnvironmentVariable($name, $variables[$name])
     }
@@ -285,10 +310,11 @@ if (-not (Get-BenchNothing)) { exit 3 }
     $difference = $realMedian - $emptyMedian
     return [pscustomobject]@{
         Row = '2. Cold start'; Measured = "$([int]$realMedian) ms"; Against = "$([int]$emptyMedian) ms empty module"
-        Ratio = "+$([int]$difference) ms"; Target = '< +400 ms'; Result = if ($difference -lt 400) { 'PASS' } else { 'FAIL' }
+        Ratio = "+$([int]$difference) ms"; Target = '< +400 ms'; Result = Get-Verdict ($difference -lt 400)
         Raw = @(
-            "new pwsh + Import-Module + Test-PbiCredentialScope (one token, $LatencyMs ms latency): $(($times.Real | ForEach-Object { [int]$_ }) -join ', ') ms"
-            "new pwsh + Import-Module of an empty binary module + one trivial cmdlet: $(($times.Empty | ForEach-Object { [int]$_ }) -join ', ') ms"
+            ("new pwsh + Import-Module + Test-PbiCredentialScope (one token, $LatencyMs ms latency): " +
+                "$(Join-Milliseconds $times.Real) ms")
+            "new pwsh + Import-Module of an empty binary module + one trivial cmdlet: $(Join-Milliseconds $times.Empty) ms"
             "medians of $ColdStartRuns each, after one untimed start of each"
         )
     }
@@ -340,7 +366,7 @@ function Measure-TenantScale {
     return [pscustomobject]@{
         Row = '3. Scale of the tenant'; Measured = "$([int]$large.Module) ms"; Against = "$([int]$small.Module) ms"
         Ratio = '{0:0.00}x' -f $ratio; Target = '<= 1.1x, same requests'
-        Result = if ($pass) { 'PASS' } else { 'FAIL' }; Raw = $raw
+        Result = Get-Verdict $pass; Raw = $raw
     }
 }
 
@@ -389,8 +415,11 @@ function Measure-SampleScale {
     $pass = $memoryRatio -lt 2 -and $parse -lt 1000 -and $failed.Count -eq 0
     $mb = { param($value) '{0:0.0} MB' -f ($value / 1MB) }
     $raw = @(
-        "Test-PbiMetadataScan -SampleSize 100: $([int]$result.Ms) ms, $($result.Sampled) workspaces sampled, scan result $(& $mb $bytes) (the largest response)"
-        "working set $(& $mb $result.WorkingSetBefore) before, peak $(& $mb $result.PeakWorkingSet) during (peak reset before the run: $($result.PeakWasReset)); growth $(& $mb $growth) = {0:0.00}x the scan result" -f $memoryRatio
+        ("Test-PbiMetadataScan -SampleSize 100: $([int]$result.Ms) ms, $($result.Sampled) workspaces sampled, " +
+            "scan result $(& $mb $bytes) (the largest response)")
+        ("working set $(& $mb $result.WorkingSetBefore) before, peak $(& $mb $result.PeakWorkingSet) during " +
+            "(peak reset before the run: $($result.PeakWasReset)); growth $(& $mb $growth) = " +
+            ('{0:0.00}x the scan result' -f $memoryRatio))
         "parsing: the module's scan result reader over the same $(& $mb $parsing[0].Bytes) held in memory, in a " +
             "fresh process: first $([int]$parse) ms, then median $([int]$warmParse) ms of $($parsing.Count - 1) " +
             "more ($($parsing[0].Workspaces) workspaces, $($parsing[0].Datasets) datasets)"
@@ -400,8 +429,9 @@ function Measure-SampleScale {
     }
 
     return [pscustomobject]@{
-        Row = '4. Scale of the sample'; Measured = "+$(& $mb $growth), parse $([int]$parse) ms"; Against = "$(& $mb $bytes) response"
-        Ratio = '{0:0.00}x' -f $memoryRatio; Target = '< 2x, parse < 1 s'; Result = if ($pass) { 'PASS' } else { 'FAIL' }
+        Row = '4. Scale of the sample'; Measured = "+$(& $mb $growth), parse $([int]$parse) ms"
+        Against = "$(& $mb $bytes) response"
+        Ratio = '{0:0.00}x' -f $memoryRatio; Target = '< 2x, parse < 1 s'; Result = Get-Verdict $pass
         Raw = $raw
     }
 }
@@ -447,8 +477,10 @@ function Measure-ManyTenants {
     $failed = @($result.Results | Where-Object Status -ne 'Passed')
     $pass = $ratio -lt 7 -and $failed.Count -eq 0
     $raw = @(
-        "$($result.Tenants) tenants piped into Invoke-PbiPreflight -ThrottleLimit ${throttleLimit}: $([int]$result.AllMs) ms, $(@($result.Requests).Count) requests from $tenantsSeen tenants"
-        "one tenant: median $([int]$single) ms of $(@($result.SingleMs).Count) warm runs; ideal $($tenants / $throttleLimit)x"
+        ("$($result.Tenants) tenants piped into Invoke-PbiPreflight -ThrottleLimit ${throttleLimit}: " +
+            "$([int]$result.AllMs) ms, $(@($result.Requests).Count) requests from $tenantsSeen tenants")
+        ("one tenant: median $([int]$single) ms of $(@($result.SingleMs).Count) warm runs; " +
+            "ideal $($tenants / $throttleLimit)x")
     )
     if ($failed) {
         $raw += "$($failed.Count) results not passed, first: $($failed[0].Check) $($failed[0].Reason)"
@@ -456,14 +488,15 @@ function Measure-ManyTenants {
 
     return [pscustomobject]@{
         Row = '5. Many tenants'; Measured = "$([int]$result.AllMs) ms"; Against = "$([int]$single) ms one tenant"
-        Ratio = '{0:0.00}x' -f $ratio; Target = '< 7x one tenant'; Result = if ($pass) { 'PASS' } else { 'FAIL' }
+        Ratio = '{0:0.00}x' -f $ratio; Target = '< 7x one tenant'; Result = Get-Verdict $pass
         Raw = $raw
     }
 }
 
 function Get-MachineDescription {
     $cpu = if (Test-Path /proc/cpuinfo) {
-        (Get-Content /proc/cpuinfo | Where-Object { $_ -like 'model name*' } | Select-Object -First 1) -replace '^[^:]*:\s*', ''
+        $modelLine = Get-Content /proc/cpuinfo | Where-Object { $_ -like 'model name*' } | Select-Object -First 1
+        $modelLine -replace '^[^:]*:\s*', ''
     }
     $memory = if (Test-Path /proc/meminfo) {
         $kb = [long]((Get-Content /proc/meminfo | Where-Object { $_ -like 'MemTotal:*' }) -split '\s+')[1]
@@ -476,8 +509,9 @@ function Get-MachineDescription {
         [System.Runtime.InteropServices.RuntimeInformation]::OSDescription
     }
     $load = if (Test-Path /proc/loadavg) { ((Get-Content /proc/loadavg) -split ' ')[0..2] -join ' ' } else { 'unknown' }
+    $runtime = [System.Runtime.InteropServices.RuntimeInformation]::FrameworkDescription
     return "$cpu, $([Environment]::ProcessorCount) cores, $memory; $os; " +
-        "$([System.Runtime.InteropServices.RuntimeInformation]::FrameworkDescription), PowerShell $($PSVersionTable.PSVersion); " +
+        "$runtime, PowerShell $($PSVersionTable.PSVersion); " +
         "load average at start $load"
 }
 
@@ -492,7 +526,9 @@ function Format-Report {
         '| Row | Measured | Against | Ratio | Target | Result |'
         '| --- | --- | --- | --- | --- | --- |'
     )
-    $lines += $Rows | ForEach-Object { "| $($_.Row) | $($_.Measured) | $($_.Against) | $($_.Ratio) | $($_.Target) | $($_.Result) |" }
+    $lines += $Rows | ForEach-Object {
+        "| $($_.Row) | $($_.Measured) | $($_.Against) | $($_.Ratio) | $($_.Target) | $($_.Result) |"
+    }
     $lines += ''
     $lines += 'Raw figures:'
     $lines += ''

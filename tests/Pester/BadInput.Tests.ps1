@@ -2,7 +2,8 @@
 # says what to fix, before any network call.
 
 BeforeDiscovery {
-    $script:Cases = @(
+    # Discovery of every test file shares one script scope, so the table's name is this file's own.
+    $script:BadInputCases = @(
         @{ Name = 'tenant with spaces and punctuation'; Id = 'InvalidTenantId'
             Script = 'Test-PbiCredentialScope @Connection -TenantId "bad tenant!"' }
         @{ Name = 'empty tenant, as an unset variable gives'; Id = 'MissingTenantId'
@@ -77,6 +78,20 @@ BeforeDiscovery {
             Script = 'Invoke-PbiPreflight @Connection -WaitForPropagation 600' }
         @{ Name = 'empty workspace name'; Id = 'ParameterArgumentValidationError'
             Script = 'Test-PbiWorkspacePermission @Connection -WorkspaceName ""' }
+
+        # Other kinds of sign-in: what MSAL would refuse, or send in vain, is refused first.
+        @{ Name = 'user name that is not a principal name'; Id = 'UserNameNotPrincipalName'
+            Script = '$Connection.Remove("ClientSecret"); Test-PbiCredentialScope @Connection -UserCredential ([pscredential]::new("jane", $secret))' }
+        @{ Name = 'user name in DOMAIN\user form'; Id = 'UserNameNotPrincipalName'
+            Script = '$Connection.Remove("ClientSecret"); Test-PbiCredentialScope @Connection -UserCredential ([pscredential]::new("CONTOSO\jane", $secret))' }
+        @{ Name = 'empty federated token'; Id = 'EmptyFederatedToken'
+            Script = '$Connection.Remove("ClientSecret"); Test-PbiCredentialScope @Connection -FederatedToken ([securestring]::new())' }
+        @{ Name = 'blank federated token'; Id = 'EmptyFederatedToken'
+            Script = '$Connection.Remove("ClientSecret"); Test-PbiCredentialScope @Connection -FederatedToken (ConvertTo-SecureString " `n" -AsPlainText -Force)' }
+        @{ Name = 'empty federated token file'; Id = 'EmptyFederatedTokenFile'
+            Script = '$file = New-TemporaryFile; $Connection.Remove("ClientSecret"); try { Test-PbiCredentialScope @Connection -FederatedTokenFile $file.FullName } finally { Remove-Item $file }' }
+        @{ Name = 'access token that is only its Bearer prefix'; Id = 'EmptyAccessToken'
+            Script = '$Connection.Remove("ClientSecret"); $Connection.Remove("ClientId"); Test-PbiCredentialScope @Connection -AccessToken (ConvertTo-SecureString "Bearer " -AsPlainText -Force)' }
     )
 }
 
@@ -108,7 +123,7 @@ foreach ($case in $cases) {
     }
 }
 '@
-    $cases = @($Cases | ForEach-Object { @{ Name = $_.Name; Script = $_.Script } }) | ConvertTo-Json -Compress
+    $cases = @($BadInputCases | ForEach-Object { @{ Name = $_.Name; Script = $_.Script } }) | ConvertTo-Json -Compress
     $run = Invoke-PbiChild -Emulator $emulator -Script $runner -Environment @{ PBI_TEST_CASES = $cases }
     $outcomes = @{}
     foreach ($outcome in @($run.Objects)) {
@@ -128,7 +143,7 @@ Describe 'Bad invocations' {
         $outcomes.Count | Should -BeGreaterOrEqual 30
     }
 
-    It '<Name>: error <Id>' -ForEach $Cases {
+    It '<Name>: error <Id>' -ForEach $BadInputCases {
         $outcome = $outcomes[$Name]
         $outcome | Should -Not -BeNullOrEmpty
         $outcome.Results | Should -Be 0

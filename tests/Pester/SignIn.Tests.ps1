@@ -41,7 +41,8 @@ BeforeDiscovery {
     #   by '; '; Saw: patterns that some request ('METHOD path status') must match; NoRequests: none at all;
     # - Warning: a pattern the warnings must match (without it there must be none);
     # - Error: a parameter error's id, which must come alone and before any request.
-    $script:Cases = @(
+    # Discovery of every test file shares one script scope, so the table's name is this file's own.
+    $script:SignInCases = @(
         # Client secret.
         @{ Kind = 'ClientSecret'; Name = 'a valid secret'
             Script = 'Test-PbiCredentialScope @Connection'
@@ -279,6 +280,9 @@ BeforeDiscovery {
         @{ Kind = 'AccessToken'; Name = 'an expired token'
             Script = 'Test-PbiCredentialScope @Target -AccessToken (Protect $env:PBI_TEST_TOKEN_EXPIRED)'
             Status = 'Failed'; Reason = 'AccessTokenExpired'; NoRequests = $true }
+        @{ Kind = 'AccessToken'; Name = 'a JSON web token with no claims at all'
+            Script = 'Test-PbiCredentialScope @Target -AccessToken (Protect "eyJhbGciOiJub25lIn0.e30.c2lnbmF0dXJl")'
+            Status = 'Warning'; Reason = 'AccessTokenIncomplete'; NoRequests = $true }
         @{ Kind = 'AccessToken'; Name = 'a Microsoft Graph token'
             Script = 'Test-PbiCredentialScope @Target -AccessToken (Protect $env:PBI_TEST_TOKEN_GRAPH)'
             Status = 'Failed'; Reason = 'TokenAudienceMismatch'; Details = @{ Audience = 'https://graph.microsoft.com' }
@@ -575,7 +579,7 @@ foreach ($case in ($env:PBI_TEST_CASES | ConvertFrom-Json)) {
         # The CurrentUser My store lives under HOME on Linux; a home of its own keeps the test's import there.
         HOME                                  = (New-Item -ItemType Directory -Path (Join-Path $Work 'home')).FullName
     }
-    $script:Matrix = Invoke-SignInCases -Emulator $Emulator -Cases $Cases -Environment $environment
+    $script:Matrix = Invoke-SignInCases -Emulator $Emulator -Cases $SignInCases -Environment $environment
 
     # Everything secret the child held: none of it may appear in any stream.
     $script:Secrets = @($Emulator.clientSecret, $Emulator.password, $Emulator.identityHeader,
@@ -591,14 +595,14 @@ AfterAll {
 
 Describe 'Signing in with <_>' -ForEach 'ClientSecret', 'Certificate', 'UserPassword', 'DeviceCode', 'ManagedIdentity',
     'FederatedToken', 'AccessToken' {
-    It '<Name>' -ForEach @($Cases | Where-Object Kind -eq $_) {
+    It '<Name>' -ForEach @($SignInCases | Where-Object Kind -eq $_) {
         Assert-SignIn -Outcome $Matrix.Outcomes[$Name] -Case $_ -Emulator $Emulator
     }
 }
 
 Describe 'The sign-in child as a whole' {
     It 'ran every case and leaked no secret into any stream' {
-        $Matrix.Outcomes.Count | Should -Be $Cases.Count -Because 'case names are unique'
+        $Matrix.Outcomes.Count | Should -Be $SignInCases.Count -Because 'case names are unique'
         foreach ($secret in $Secrets | Where-Object { $_ }) {
             $Matrix.Run.Text.Contains($secret) | Should -BeFalse
             $Matrix.Run.Console.Contains($secret) | Should -BeFalse

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Diagnostics;
 using System.Linq;
 using Microsoft.Identity.Client;
@@ -90,7 +91,14 @@ namespace PbiPreflight.Checks
                 return result.Apply(DiagnosisCatalog.UnexpectedAuthorityResponse, host, outcome.HttpStatus.Value);
             }
 
-            // No answer at all: the host was unreachable, or MSAL refused before asking.
+            // MSAL's own refusals (a user type it cannot sign in, an assertion it will not send) carry no network
+            // failure; blaming the network for them would send the admin the wrong way.
+            if (failure is MsalClientException refusal && !HasNetworkCause(refusal))
+            {
+                return result.Apply(DiagnosisCatalog.SignInStoppedByMsal, session.Redactor.Redact(refusal.Message));
+            }
+
+            // No answer at all: the host was unreachable.
             return result.JudgeUnreachable(
                 failure,
                 "The sign-in service",
@@ -100,7 +108,6 @@ namespace PbiPreflight.Checks
                 DiagnosisCatalog.AuthorityUnreachable,
                 session.Request.Proxy);
         }
-
 
         private static CheckResult JudgeToken(PreflightSession session, TokenOutcome outcome, CheckResult result)
         {
@@ -120,6 +127,17 @@ namespace PbiPreflight.Checks
             {
                 // Only a given token can be unreadable; one Entra ID just issued is always a JWT.
                 return result.Apply(DiagnosisCatalog.AccessTokenOpaque);
+            }
+
+            if (connection.Credential is AccessTokenCredential)
+            {
+                // Entra ID always writes these; without them nothing below could be judged, and the made-up
+                // defaults (no audience, no end) would read as a pass.
+                var missing = MissingEntraClaims(claims);
+                if (missing.Count > 0)
+                {
+                    return result.Apply(DiagnosisCatalog.AccessTokenIncomplete, string.Join(", ", missing));
+                }
             }
 
             var audience = claims.Audience ?? string.Empty;
@@ -181,10 +199,50 @@ namespace PbiPreflight.Checks
 
         // A v1 token names the resource it was requested for; a v2 token names the Power BI service's app id,
         // which is the same in every cloud.
+        private static bool HasNetworkCause(Exception failure)
+        {
+            for (var cause = failure; cause != null; cause = cause.InnerException)
+            {
+                if (cause is System.Net.Http.HttpRequestException || cause is System.IO.IOException ||
+                    cause is System.Net.Sockets.SocketException || cause is TimeoutException ||
+                    cause is OperationCanceledException)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        private static List<string> MissingEntraClaims(TokenClaims claims)
+        {
+            var missing = new List<string>();
+            if (string.IsNullOrEmpty(claims.Audience))
+            {
+                missing.Add("aud");
+            }
+
+            if (string.IsNullOrEmpty(claims.TenantId))
+            {
+                missing.Add("tid");
+            }
+
+            if (string.IsNullOrEmpty(claims.AppId))
+            {
+                missing.Add("appid or azp");
+            }
+
+            if (!claims.ExpiresOn.HasValue)
+            {
+                missing.Add("exp");
+            }
+
+            return missing;
+        }
+
         private static bool IsPowerBiAudience(string audience, string resource)
         {
-            return audience.Length == 0 ||
-                string.Equals(audience.TrimEnd('/'), resource, StringComparison.OrdinalIgnoreCase) ||
+            return string.Equals(audience.TrimEnd('/'), resource, StringComparison.OrdinalIgnoreCase) ||
                 string.Equals(audience, PowerBiServiceAppId, StringComparison.OrdinalIgnoreCase);
         }
 

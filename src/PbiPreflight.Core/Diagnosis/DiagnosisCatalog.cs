@@ -156,6 +156,14 @@ namespace PbiPreflight.Diagnosis
             "Check -Environment or -AuthorityHost (the host is login.*, with no path), and any proxy or captive " +
             "portal between this machine and Entra ID; the start of the body is in Response.");
 
+        /// <summary>MSAL refused to go on for a reason of its own, with no network failure behind it.</summary>
+        public static readonly Diagnosis SignInStoppedByMsal = new Diagnosis(
+            "SignInStoppedByMsal",
+            CheckStatus.Failed,
+            "MSAL, the sign-in library, stopped before a token was issued: {0}",
+            "The values given do not fit this kind of sign-in; check the credential parameters against the " +
+            "message and MSAL's error code in ErrorCode. The network was not at fault.");
+
         /// <summary>The token carries Power BI application permissions, which the admin APIs refuse.</summary>
         public static readonly Diagnosis AdminConsentPermissionsPresent = new Diagnosis(
             "AdminConsentPermissionsPresent",
@@ -915,6 +923,16 @@ namespace PbiPreflight.Diagnosis
             "The access token is not a JSON web token, so its audience, tenant and expiry cannot be checked; the " +
             "calls that follow will show whether Power BI accepts it.",
             "Pass the access token itself, without quotes or a 'Bearer' prefix.");
+
+        /// <summary>A given access token is a JWT, but lacks claims every Entra ID access token carries.</summary>
+        public static readonly Diagnosis AccessTokenIncomplete = new Diagnosis(
+            "AccessTokenIncomplete",
+            CheckStatus.Warning,
+            "The access token lacks claims every Entra ID access token carries ({0}), so its audience, tenant and " +
+            "expiry cannot be checked; it may not come from Entra ID. The calls that follow will show whether " +
+            "Power BI accepts it.",
+            "Pass a token Entra ID issued for the Power BI API, such as the one Get-AzAccessToken -ResourceUrl " +
+            "https://analysis.windows.net/powerbi/api returns.");
 
         /// <summary>The certificate in use is valid beyond the warning period.</summary>
         public static readonly Diagnosis CertificateValid = new Diagnosis(

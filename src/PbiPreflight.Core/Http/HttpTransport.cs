@@ -1,6 +1,9 @@
 using System;
 using System.Net;
 using System.Net.Http;
+using System.Security.Cryptography.X509Certificates;
+using System.Threading;
+using System.Threading.Tasks;
 using Microsoft.Identity.Client;
 
 namespace PbiPreflight.Http
@@ -24,6 +27,7 @@ namespace PbiPreflight.Http
         public HttpTransport(IWebProxy? proxy)
             : this(CreateDefaultHandler(proxy, out var tls), tls)
         {
+            LoadTrustedRootsInBackground();
         }
 
         /// <summary>Creates the pool over a given handler; tests pass a fake one.</summary>
@@ -68,6 +72,36 @@ namespace PbiPreflight.Http
             }
 
             handler.Dispose();
+        }
+
+        private static int trustedRootsRequested;
+
+        /// <summary>
+        /// Starts reading the machine's trusted roots once per process, beside the sign-in's own start. On Linux the
+        /// first certificate validation of a process reads every file of the system's certificate folder, about a
+        /// tenth of a second, while the connection waits; read here, it overlaps MSAL building its request instead.
+        /// Opening the store changes nothing about validation, which still reads the same cached roots.
+        /// </summary>
+        private static void LoadTrustedRootsInBackground()
+        {
+            if (Interlocked.Exchange(ref trustedRootsRequested, 1) == 1)
+            {
+                return;
+            }
+
+            Task.Run(() =>
+            {
+                try
+                {
+                    using var roots = new X509Store(StoreName.Root, StoreLocation.LocalMachine);
+                    roots.Open(OpenFlags.ReadOnly | OpenFlags.OpenExistingOnly);
+                    _ = roots.Certificates.Count;
+                }
+                catch (Exception)
+                {
+                    // Only a head start: the handshake reads the roots itself and reports what fails there.
+                }
+            });
         }
 
         private static HttpMessageHandler CreateDefaultHandler(IWebProxy? proxy, out TlsObserver? tls)

@@ -49,7 +49,14 @@ namespace PbiPreflight.Identity
             var file = credential.TokenFile ?? Environment.GetEnvironmentVariable("AZURE_FEDERATED_TOKEN_FILE");
             if (!string.IsNullOrWhiteSpace(file))
             {
-                ReadFile(file!);
+                if (ReadFile(file!).Length == 0)
+                {
+                    throw new PreflightArgumentException(
+                        "EmptyFederatedTokenFile",
+                        "FederatedTokenFile",
+                        Messages.Format(Messages.EmptyFederatedTokenFile, file!));
+                }
+
                 return new FederatedTokenSource(credential, file, null, null);
             }
 

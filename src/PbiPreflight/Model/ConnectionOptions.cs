@@ -137,6 +137,13 @@ namespace PbiPreflight
             }
         }
 
+        // 'Bearer' alone is what is left of an Authorization header whose token was lost on the way.
+        private static bool IsBlankToken(string token)
+        {
+            var trimmed = token.Trim();
+            return trimmed.Length == 0 || string.Equals(trimmed, "Bearer", StringComparison.OrdinalIgnoreCase);
+        }
+
         private static void ValidateCredential(PreflightCredential credential)
         {
             switch (credential)
@@ -150,12 +157,21 @@ namespace PbiPreflight
                 case UserPasswordCredential user when string.IsNullOrWhiteSpace(user.UserName):
                     throw new PreflightArgumentException(
                         "MissingUserName", "UserCredential", Messages.MissingUserName);
+                case UserPasswordCredential user when !user.UserName.Trim().Contains("@"):
+                    throw new PreflightArgumentException(
+                        "UserNameNotPrincipalName",
+                        "UserCredential",
+                        Messages.Format(Messages.UserNameNotPrincipalName, Shorten(user.UserName.Trim())));
                 case UserPasswordCredential user when Reveal(user.Password).Length == 0:
                     throw new PreflightArgumentException(
                         "EmptyUserPassword", "UserCredential", Messages.EmptyUserPassword);
-                case AccessTokenCredential token when Reveal(token.Token).Trim().Length == 0:
+                case AccessTokenCredential token when IsBlankToken(Reveal(token.Token)):
                     throw new PreflightArgumentException(
                         "EmptyAccessToken", "AccessToken", Messages.EmptyAccessToken);
+                case FederatedTokenCredential federated when federated.Token != null &&
+                    Reveal(federated.Token).Trim().Length == 0:
+                    throw new PreflightArgumentException(
+                        "EmptyFederatedToken", "FederatedToken", Messages.EmptyFederatedToken);
                 case CertificateCredential certificate when certificate.ExpiryWarningDays < 0:
                     throw new PreflightArgumentException(
                         "InvalidExpiryWarning",

@@ -19,6 +19,10 @@ namespace PbiPreflight
         public const string MissingUserName =
             "The user credential has no user name. Give the user principal name, such as admin@contoso.com.";
 
+        public const string UserNameNotPrincipalName =
+            "'{0}' is not a user principal name. A user name and password sign in only with the full name, such as " +
+            "admin@contoso.com; a bare account name or DOMAIN\\user cannot be resolved to a tenant.";
+
         public const string EmptyUserPassword =
             "The user credential's password is empty. Give the user's password in the PSCredential.";
 
@@ -69,6 +73,14 @@ namespace PbiPreflight
             "AZURE_FEDERATED_TOKEN_FILE, or run in a GitHub Actions job with 'permissions: id-token: write'.";
 
         public const string FederatedTokenFileUnreadable = "The federated token file '{0}' could not be read: {1}";
+
+        public const string EmptyFederatedToken =
+            "The federated token is empty or blank. Give the token the workload's identity provider issued, as a " +
+            "SecureString, or leave -FederatedToken out inside a GitHub Actions job.";
+
+        public const string EmptyFederatedTokenFile =
+            "The federated token file '{0}' is empty. The workload's identity provider writes the token there " +
+            "(in Kubernetes, the service account token projection); check that the pod or job mounts it.";
 
         public const string AuthorityHostDiffers =
             "AZURE_AUTHORITY_HOST names {0}, but this run signs in at {1}; pass -Environment to match the cloud " +

@@ -1,8 +1,14 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using System.Net.Http;
+using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.Extensions.Time.Testing;
+using Microsoft.Identity.Client;
+using PbiPreflight.Checks;
+using PbiPreflight.Http;
+using PbiPreflight.Identity;
 using Xunit;
 
 namespace PbiPreflight.Tests
@@ -291,6 +297,54 @@ namespace PbiPreflight.Tests
         {
             return string.Join("\n", new[] { result.Message, result.Remediation, result.Response ?? string.Empty }
                 .Concat(result.Details.Values.Select(value => value?.ToString() ?? string.Empty)));
+        }
+
+        [Theory]
+        [InlineData("aud")]
+        [InlineData("tid")]
+        [InlineData("exp")]
+        public async Task GivenTokenWithoutAClaimEntraAlwaysWritesIsNotJudgedAsAPass(string missing)
+        {
+            var claims = TestTokens.AppV1(Now.AddHours(2));
+            claims.Remove(missing);
+
+            var result = await RunGivenAsync(claims);
+
+            Assert.Equal(CheckStatus.Warning, result.Status);
+            Assert.Equal("AccessTokenIncomplete", result.Reason);
+            Assert.Contains("(" + missing + ")", result.Message, StringComparison.Ordinal);
+        }
+
+        [Fact]
+        public async Task GivenTokenWithNoClaimsAtAllNamesEveryMissingClaim()
+        {
+            var result = await RunGivenAsync(TestTokens.Jwt("{}"));
+
+            Assert.Equal(CheckStatus.Warning, result.Status);
+            Assert.Equal("AccessTokenIncomplete", result.Reason);
+            Assert.Contains("(aud, tid, appid or azp, exp)", result.Message, StringComparison.Ordinal);
+            Assert.DoesNotContain("9999", result.Message, StringComparison.Ordinal);
+        }
+
+        [Theory]
+        [InlineData(false, "SignInStoppedByMsal")]
+        [InlineData(true, "AuthorityUnreachable")]
+        public void MsalsOwnRefusalIsNotBlamedOnTheNetwork(bool networkBehind, string reason)
+        {
+            var request = EngineHarness.Request(PreflightChecks.CredentialScope);
+            using var transport = new HttpTransport(new FakePowerBi());
+            var session = new PreflightSession(
+                request, transport, new RecordingReporter(), TimeProvider.System, CancellationToken.None);
+            var cause = networkBehind ? new HttpRequestException("The response ended prematurely.") : null;
+            var refusal = new MsalClientException("unknown_user_type", "Unsupported User Type 'Unknown'.", cause);
+
+            var result = CredentialScopeCheck.Describe(
+                session, new TokenOutcome { Failure = refusal }, session.NewResult(CheckIds.CredentialScope));
+
+            Assert.Equal(CheckStatus.Failed, result.Status);
+            Assert.Equal(reason, result.Reason);
+            Assert.Equal("unknown_user_type", result.ErrorCode);
+            Assert.Contains("Unsupported User Type", result.Message, StringComparison.Ordinal);
         }
 
         private static Task<CheckResult> RunGivenAsync(

@@ -74,6 +74,20 @@ BeforeDiscovery {
             Script = 'Test-PbiCredentialScope @App -CertificatePath (Pem crawler)'
             Status = 'Passed'; Reason = 'TokenAcquired'; Expiry = 'Passed', 'CertificateValid'; Thumbprint = 'crawler'
             Tokens = '^client_credentials certificate 200$' }
+        @{ Kind = 'Certificate'; Name = 'a PEM file with an encrypted key and its password'
+            Script = 'Test-PbiCredentialScope @App -CertificatePath (EncryptedPem crawler) `
+                -CertificatePassword (Protect $Certificates.crawler.pfxPassword)'
+            Status = 'Passed'; Reason = 'TokenAcquired'; Expiry = 'Passed', 'CertificateValid'; Thumbprint = 'crawler'
+            Tokens = '^client_credentials certificate 200$' }
+        @{ Kind = 'Certificate'; Name = 'a PEM file with an encrypted key, without its password'
+            Script = 'Test-PbiCredentialScope @App -CertificatePath (EncryptedPem crawler)'
+            Error = 'CertificatePasswordIncorrect' }
+        @{ Kind = 'Certificate'; Name = 'a PEM file with an encrypted key and a wrong password'
+            Script = 'Test-PbiCredentialScope @App -CertificatePath (EncryptedPem crawler) -CertificatePassword (Protect "wrong")'
+            Error = 'CertificatePasswordIncorrect' }
+        @{ Kind = 'Certificate'; Name = 'a PEM file with a plain key and a password it does not need'
+            Script = 'Test-PbiCredentialScope @App -CertificatePath (Pem crawler) -CertificatePassword (Protect "unneeded")'
+            Status = 'Passed'; Reason = 'TokenAcquired'; Tokens = '^client_credentials certificate 200$' }
         @{ Kind = 'Certificate'; Name = 'an X509Certificate2 object'
             Script = '$certificate = [Security.Cryptography.X509Certificates.X509CertificateLoader]::LoadPkcs12FromFile(
                     $Certificates.crawler.pfxPath, $Certificates.crawler.pfxPassword)
@@ -404,6 +418,18 @@ function Pfx([string] $Name) {
 }
 function Pem([string] $Name) { $Certificates.$Name.pemPath }
 function Jane { [pscredential]::new($Emulator.userName, (Protect $Emulator.password)) }
+function EncryptedPem([string] $Name) {
+    # The certificate and its key as PEM, the key encrypted (PKCS#8) with the PFX's own password.
+    $certificate = [Security.Cryptography.X509Certificates.X509CertificateLoader]::LoadPkcs12FromFile(
+        $Certificates.$Name.pfxPath, $Certificates.$Name.pfxPassword,
+        [Security.Cryptography.X509Certificates.X509KeyStorageFlags]::Exportable)
+    $key = [Security.Cryptography.X509Certificates.RSACertificateExtensions]::GetRSAPrivateKey($certificate)
+    $encryption = [Security.Cryptography.PbeParameters]::new('Aes256Cbc', 'SHA256', 10000)
+    $path = Join-Path $Emulator.runDirectory "encrypted-$Name.pem"
+    Set-Content -Path $path -Value ($certificate.ExportCertificatePem() + "`n" +
+        $key.ExportEncryptedPkcs8PrivateKeyPem($Certificates.$Name.pfxPassword, $encryption))
+    $path
+}
 function User([string] $Name) { [pscredential]::new("$Name@contoso.example", (Protect $env:PBI_TEST_USER_PASSWORD)) }
 function Use-IdentityEndpoint {
     $env:IDENTITY_ENDPOINT = $Emulator.identityEndpoint

@@ -169,17 +169,27 @@ namespace PbiPreflight.Identity
                     Messages.Format(Messages.PemWithoutKey, path));
             }
 
+            // The file says whether its key is encrypted; a password given for a plain key is not needed and is
+            // left unused rather than turned into an error.
+            var encrypted = text.Contains("ENCRYPTED PRIVATE KEY");
+            if (encrypted && password is null)
+            {
+                // The same id as a PFX without its password, so scripts catch one error for both.
+                throw new PreflightArgumentException(
+                    "CertificatePasswordIncorrect",
+                    "CertificatePassword",
+                    Messages.Format(Messages.CertificatePasswordMissing, path));
+            }
+
             try
             {
-                return password is null
-                    ? X509Certificate2.CreateFromPemFile(path)
-                    : X509Certificate2.CreateFromEncryptedPemFile(path, ConnectionOptions.Reveal(password));
+                return encrypted
+                    ? X509Certificate2.CreateFromEncryptedPemFile(path, ConnectionOptions.Reveal(password))
+                    : X509Certificate2.CreateFromPemFile(path);
             }
             catch (CryptographicException error)
             {
-                var errorId = text.Contains("ENCRYPTED PRIVATE KEY")
-                    ? "CertificatePasswordIncorrect"
-                    : "CertificateFileNotCertificate";
+                var errorId = encrypted ? "CertificatePasswordIncorrect" : "CertificateFileNotCertificate";
                 throw new PreflightArgumentException(
                     errorId,
                     "CertificatePath",

@@ -14,6 +14,19 @@ namespace PbiPreflight.Tests
     {
         private static readonly Uri Target = new Uri("https://api.test/");
 
+        [Fact]
+        public void DetailKeepsEachCauseOnceAndTheInnermostThatSaysMore()
+        {
+            var socket = new SocketException((int)SocketError.ConnectionRefused);
+            var error = new HttpRequestException(
+                socket.Message + " (127.0.0.1:1)",
+                new IOException("The handshake was cut.", socket));
+
+            var detail = PbiPreflight.Diagnosis.Verdicts.Describe(error);
+
+            Assert.Equal(socket.Message + " (127.0.0.1:1) The handshake was cut.", detail);
+        }
+
         [Theory]
         [InlineData(SocketError.HostNotFound, "NameResolutionFailed")]
         [InlineData(SocketError.TryAgain, "NameResolutionFailed")]

@@ -156,6 +156,9 @@ BeforeDiscovery {
                 $certificate = [Security.Cryptography.X509Certificates.X509Certificate2]::CreateFromPem($pem)
                 Test-PbiCredentialScope @App -Certificate $certificate'
             Error = 'CertificateHasNoPrivateKey' }
+        @{ Kind = 'Certificate'; Name = 'a folder given as the certificate file'
+            Script = 'Test-PbiCredentialScope @App -CertificatePath $Emulator.runDirectory'
+            Error = 'CertificateFileUnreadable' }
         @{ Kind = 'Certificate'; Name = 'a certificate file that does not exist'
             Script = 'Test-PbiCredentialScope @App -CertificatePath (Join-Path $Emulator.runDirectory "missing.pfx")'
             Error = 'CertificateFileUnreadable' }

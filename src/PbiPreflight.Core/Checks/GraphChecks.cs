@@ -84,7 +84,7 @@ namespace PbiPreflight.Checks
                 case ClientSecretCredential _:
                     break;
                 default:
-                    return result.Apply(DiagnosisCatalog.ExpiryNotApplicable, session.Connection.Credential.Kind);
+                    return result.Apply(DiagnosisCatalog.ExpiryNotApplicable, session.Connection.Credential.SignsInWith);
             }
 
             var appId = Uri.EscapeDataString(session.Connection.ClientId);
@@ -322,8 +322,15 @@ namespace PbiPreflight.Checks
             }
             else
             {
+                // No status means no answer: the transport's own words say why. Otherwise the status and Graph's
+                // error code, when it gave one.
                 var answer = response.Status == 0 ? "nothing" : response.Status.ToString(CultureInfo.InvariantCulture);
-                result.Apply(DiagnosisCatalog.GraphUnavailable, answer, result.ErrorCode ?? string.Empty);
+                var detail = response.Status == 0
+                    ? (response.TransportFailure is null
+                        ? string.Empty
+                        : ": " + session.Redactor.Redact(response.TransportFailure.Message))
+                    : (result.ErrorCode is null ? string.Empty : " (" + result.ErrorCode + ")");
+                result.Apply(DiagnosisCatalog.GraphUnavailable, answer, detail);
             }
 
             return null;

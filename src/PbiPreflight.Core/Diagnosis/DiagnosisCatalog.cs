@@ -662,7 +662,7 @@ namespace PbiPreflight.Diagnosis
         public static readonly Diagnosis GraphUnavailable = new Diagnosis(
             "GraphUnavailable",
             CheckStatus.Skipped,
-            "Skipped: Microsoft Graph answered {0} {1}.",
+            "Skipped: Microsoft Graph answered {0}{1}.",
             "Optional sub-check; run again later.");
 
         /// <summary>The secret in use is valid for more than 30 days.</summary>
@@ -963,7 +963,7 @@ namespace PbiPreflight.Diagnosis
         public static readonly Diagnosis ExpiryNotApplicable = new Diagnosis(
             "ExpiryNotApplicable",
             CheckStatus.Skipped,
-            "Skipped: the {0} sign-in has no secret or certificate on the app that could expire.",
+            "Skipped: a sign-in with {0} has no secret or certificate on the app that could expire.",
             string.Empty);
 
         /// <summary>Graph sub-checks judge a service principal's own credential only.</summary>

@@ -1,4 +1,6 @@
 using System;
+using System.Collections.Generic;
+using System.Linq;
 using System.Globalization;
 using PbiPreflight.Http;
 using PbiPreflight.Identity;
@@ -214,12 +216,19 @@ namespace PbiPreflight.Diagnosis
 
         public static string Describe(Exception error)
         {
-            // The innermost message names the real cause (a socket error, a certificate problem).
-            var message = error.Message;
-            for (var inner = error.InnerException; inner != null; inner = inner.InnerException)
+            // The innermost message names the real cause (a socket error, a certificate problem); one that only
+            // repeats an outer message ("Connection refused" inside "Connection refused (host:443)") is left out.
+            var parts = new List<string>();
+            for (var current = error; current != null; current = current.InnerException)
             {
-                message += " " + inner.Message;
+                var text = current.Message.Trim();
+                if (text.Length > 0 && !parts.Any(part => part.IndexOf(text, StringComparison.OrdinalIgnoreCase) >= 0))
+                {
+                    parts.Add(text);
+                }
             }
+
+            var message = string.Join(" ", parts);
 
             return error is Polly.Timeout.TimeoutRejectedException ? "the request timed out. " + message : message;
         }

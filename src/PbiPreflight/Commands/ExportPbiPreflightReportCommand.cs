@@ -181,10 +181,11 @@ namespace PbiPreflight.Commands
             }
             catch (Exception failed) when (failed is IOException || failed is UnauthorizedAccessException)
             {
+                // The platform names the hidden file it could not create; the admin knows only -Path.
                 var id = NoClobber.IsPresent && File.Exists(targetPath) ? "ReportFileExists" : "ReportWriteFailed";
                 var message = id == "ReportFileExists"
                     ? Compose(FileExistsMessage, targetPath)
-                    : Compose(WriteFailedMessage, targetPath, failed.Message);
+                    : Compose(WriteFailedMessage, targetPath, failed.Message.Replace(temporary, targetPath));
                 ThrowTerminatingError(new ErrorRecord(
                     new IOException(message, failed),
                     id,

@@ -11,8 +11,11 @@ namespace PbiPreflight
         {
         }
 
-        /// <summary>The kind, as results and messages name it.</summary>
+        /// <summary>The kind, as results and reports name it: a stable word such as <c>ClientSecret</c>.</summary>
         public abstract string Kind { get; }
+
+        /// <summary>What the kind signs in with, as a sentence names it: "a client secret".</summary>
+        public abstract string SignsInWith { get; }
 
         /// <summary>True when the token is a user's (delegated), false when it is the app's own.</summary>
         public virtual bool IsDelegated => false;
@@ -35,6 +38,9 @@ namespace PbiPreflight
 
         /// <inheritdoc />
         public override string Kind => "ClientSecret";
+
+        /// <inheritdoc />
+        public override string SignsInWith => "a client secret";
     }
 
     /// <summary>
@@ -63,6 +69,9 @@ namespace PbiPreflight
 
         /// <inheritdoc />
         public override string Kind => "Certificate";
+
+        /// <inheritdoc />
+        public override string SignsInWith => "a certificate";
     }
 
     /// <summary>A user's name and password (resource owner password credentials), through a public client.</summary>
@@ -85,6 +94,9 @@ namespace PbiPreflight
         public override string Kind => "UserPassword";
 
         /// <inheritdoc />
+        public override string SignsInWith => "a user name and password";
+
+        /// <inheritdoc />
         public override bool IsDelegated => true;
     }
 
@@ -93,6 +105,9 @@ namespace PbiPreflight
     {
         /// <inheritdoc />
         public override string Kind => "DeviceCode";
+
+        /// <inheritdoc />
+        public override string SignsInWith => "a device code";
 
         /// <inheritdoc />
         public override bool IsDelegated => true;
@@ -106,6 +121,9 @@ namespace PbiPreflight
     {
         /// <inheritdoc />
         public override string Kind => "ManagedIdentity";
+
+        /// <inheritdoc />
+        public override string SignsInWith => "a managed identity";
 
         /// <inheritdoc />
         public override bool NeedsClientId => false;
@@ -126,6 +144,9 @@ namespace PbiPreflight
 
         /// <inheritdoc />
         public override string Kind => "FederatedToken";
+
+        /// <inheritdoc />
+        public override string SignsInWith => "a federated token";
     }
 
     /// <summary>An access token the caller already holds; the preflight inspects it instead of asking for one.</summary>
@@ -142,6 +163,9 @@ namespace PbiPreflight
 
         /// <inheritdoc />
         public override string Kind => "AccessToken";
+
+        /// <inheritdoc />
+        public override string SignsInWith => "an access token";
 
         /// <inheritdoc />
         public override bool NeedsClientId => false;

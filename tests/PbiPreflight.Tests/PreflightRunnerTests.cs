@@ -163,6 +163,32 @@ namespace PbiPreflight.Tests
             Assert.DoesNotContain(service.Requests, request => request.Contains("applications("));
         }
 
+        [Theory]
+        [InlineData(FakePowerBi.Secret + "\n", "InvalidClientSecret", "ends with whitespace")]
+        [InlineData(" " + FakePowerBi.Secret, "InvalidClientSecret", "starts with whitespace")]
+        [InlineData("\t" + FakePowerBi.Secret + " ", "InvalidClientSecret", "starts and ends with whitespace")]
+        [InlineData(FakePowerBi.Secret, "InvalidClientSecret", null)]
+        public async Task RefusedSecretWithWhitespaceAtItsEndsIsNamedForIt(string secret, string code, string? said)
+        {
+            var refusal = """
+                {"error":"invalid_client","error_description":"AADSTS7000215: Invalid client secret provided.",
+                 "error_codes":[7000215]}
+                """;
+            var service = new FakePowerBi { TokenReply = Json(401, refusal) };
+
+            var reporter = await EngineHarness.RunAsync(service,
+                EngineHarness.Request(PreflightChecks.CredentialScope, secret));
+            var result = reporter.Single("CredentialScope");
+
+            Assert.Equal(CheckStatus.Failed, result.Status);
+            Assert.Equal(said is null ? code : "ClientSecretHasWhitespace", result.Reason);
+            if (said != null)
+            {
+                Assert.Contains(said, result.Message, StringComparison.Ordinal);
+                Assert.DoesNotContain(secret.Trim(), result.Message + result.Remediation, StringComparison.Ordinal);
+            }
+        }
+
         [Fact]
         public async Task GraphWithoutPermissionSkipsItsSubChecksAndNamesThePermission()
         {

@@ -71,6 +71,12 @@ namespace PbiPreflight.Checks
                         new DateTimeOffset(certificate.NotAfter.ToUniversalTime(), TimeSpan.Zero));
                 }
 
+                var padding = diagnosis == DiagnosisCatalog.InvalidClientSecret ? SecretPadding(connection) : null;
+                if (padding != null)
+                {
+                    return result.Apply(DiagnosisCatalog.ClientSecretHasWhitespace, padding);
+                }
+
                 return result.Apply(diagnosis, session.Redactor.Redact(error.Summary ?? error.Error ?? string.Empty));
             }
 
@@ -199,6 +205,21 @@ namespace PbiPreflight.Checks
 
         // A v1 token names the resource it was requested for; a v2 token names the Power BI service's app id,
         // which is the same in every cloud.
+        // Where the secret has whitespace at its ends, for the message: "starts", "ends" or "starts and ends".
+        // Only its first and last characters are looked at; the value itself goes nowhere.
+        private static string? SecretPadding(ConnectionOptions connection)
+        {
+            var secret = connection.RevealSecret();
+            if (secret.Length == 0)
+            {
+                return null;
+            }
+
+            var starts = char.IsWhiteSpace(secret[0]);
+            var ends = char.IsWhiteSpace(secret[secret.Length - 1]);
+            return starts && ends ? "starts and ends" : starts ? "starts" : ends ? "ends" : null;
+        }
+
         private static bool HasNetworkCause(Exception failure)
         {
             for (var cause = failure; cause != null; cause = cause.InnerException)

@@ -37,6 +37,17 @@ namespace PbiPreflight.Diagnosis
             "Secret ID. If the value is lost, create a new secret and store its value.",
             PortalPage.AppCredentials);
 
+        /// <summary>The secret was refused, and it starts or ends with whitespace no Entra ID secret has.</summary>
+        public static readonly Diagnosis ClientSecretHasWhitespace = new Diagnosis(
+            "ClientSecretHasWhitespace",
+            CheckStatus.Failed,
+            "Entra ID rejected the client secret, which {0} with whitespace (a space, tab or line break). Entra ID " +
+            "secrets never do: it was most likely copied or read from a file with what surrounds it.",
+            "Store the secret's Value without the surrounding whitespace, or trim it where it is read, for example " +
+            "(Get-Content secret.txt -Raw).Trim(). If it is the secret's ID rather than its Value, copy the Value " +
+            "from " + SecretsBlade + ".",
+            PortalPage.AppCredentials);
+
         /// <summary>AADSTS7000222.</summary>
         public static readonly Diagnosis ClientSecretExpired = new Diagnosis(
             "ClientSecretExpired",

@@ -336,5 +336,16 @@ function Get-PbiCase {
     return Get-Content -Raw (Join-Path $script:Root "tests/cases/$Id.json") | ConvertFrom-Json
 }
 
+function ConvertTo-Base64Url {
+    <#
+    .SYNOPSIS
+        Base64url without padding, as JSON web tokens use it; a string is taken as its UTF-8 bytes.
+    #>
+    param([Parameter(Mandatory)] [object] $Value)
+
+    $bytes = if ($Value -is [string]) { [Text.Encoding]::UTF8.GetBytes($Value) } else { [byte[]] $Value }
+    return [Convert]::ToBase64String($bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_')
+}
+
 Export-ModuleMember -Function Start-PbiEmulator, Stop-PbiEmulator, Get-PbiEmulatorRequest, Invoke-PbiChild,
-    New-PbiScenarioFile, Get-PbiCase, Start-PbiProxy, Stop-PbiProxy
+    New-PbiScenarioFile, Get-PbiCase, Start-PbiProxy, Stop-PbiProxy, ConvertTo-Base64Url

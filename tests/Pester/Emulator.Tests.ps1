@@ -7,10 +7,6 @@ BeforeAll {
 
     $script:PowerBi = 'https://analysis.windows.net/powerbi/api'
 
-    function ConvertTo-Base64Url([byte[]] $Bytes) {
-        [Convert]::ToBase64String($Bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_')
-    }
-
     function ConvertFrom-Jwt([string] $Token) {
         $part = $Token.Split('.')[1].Replace('-', '+').Replace('_', '/')
         $part += '=' * ((4 - $part.Length % 4) % 4)

@@ -124,11 +124,6 @@ Describe 'No secret or token in any output: certificate, user, federated and giv
             return $minted.token
         }
 
-        function ConvertTo-Base64Url([string] $Text) {
-            $base64 = [Convert]::ToBase64String([Text.Encoding]::UTF8.GetBytes($Text))
-            $base64.TrimEnd('=').Replace('+', '-').Replace('/', '_')
-        }
-
         $tokenEndpoint = "$($emulator.url)/$($emulator.tenantId)/oauth2/v2.0/token"
         $issued = Invoke-RestMethod -Method Post -Uri $tokenEndpoint -Body @{
             grant_type = 'client_credentials'; client_id = $emulator.clientId; client_secret = $emulator.clientSecret

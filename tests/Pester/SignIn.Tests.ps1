@@ -383,10 +383,6 @@ BeforeAll {
         return $path
     }
 
-    function ConvertTo-Base64Url([byte[]] $Bytes) {
-        [Convert]::ToBase64String($Bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_')
-    }
-
     function New-UnsignedToken([hashtable] $Claims) {
         # The module reads a given token's claims and never its signature (Power BI checks that), so a token
         # with any signature shows how the claims alone are judged.

@@ -316,6 +316,23 @@ namespace PbiPreflight.Tests
         }
 
         [Fact]
+        public async Task GivenTokenMissingAClaimIsStillJudgedOnTheClaimsItHas()
+        {
+            var expired = TestTokens.AppV1(Now.AddHours(-1));
+            expired.Remove("appid");
+            var graph = TestTokens.AppV1(Now.AddHours(2));
+            graph["aud"] = "https://graph.microsoft.com";
+            graph.Remove("exp");
+            var foreign = TestTokens.AppV1(Now.AddHours(2));
+            foreign["tid"] = TestTokens.OtherTenant;
+            foreign.Remove("appid");
+
+            Assert.Equal("AccessTokenExpired", (await RunGivenAsync(expired)).Reason);
+            Assert.Equal("TokenAudienceMismatch", (await RunGivenAsync(graph)).Reason);
+            Assert.Equal("TokenTenantMismatch", (await RunGivenAsync(foreign)).Reason);
+        }
+
+        [Fact]
         public async Task GivenTokenWithNoClaimsAtAllNamesEveryMissingClaim()
         {
             var result = await RunGivenAsync(TestTokens.Jwt("{}"));

@@ -90,6 +90,10 @@ BeforeDiscovery {
             Script = '$Connection.Remove("ClientSecret"); Test-PbiCredentialScope @Connection -FederatedToken (ConvertTo-SecureString " `n" -AsPlainText -Force)' }
         @{ Name = 'empty federated token file'; Id = 'EmptyFederatedTokenFile'
             Script = '$file = New-TemporaryFile; $Connection.Remove("ClientSecret"); try { Test-PbiCredentialScope @Connection -FederatedTokenFile $file.FullName } finally { Remove-Item $file }' }
+        @{ Name = 'folder as the federated token file'; Id = 'FederatedTokenFileUnreadable'
+            Script = '$Connection.Remove("ClientSecret"); Test-PbiCredentialScope @Connection -FederatedTokenFile ([IO.Path]::GetTempPath())' }
+        @{ Name = 'access token that is Bearer and a tab'; Id = 'EmptyAccessToken'
+            Script = '$Connection.Remove("ClientSecret"); $Connection.Remove("ClientId"); Test-PbiCredentialScope @Connection -AccessToken (ConvertTo-SecureString "bearer`t" -AsPlainText -Force)' }
         @{ Name = 'access token that is only its Bearer prefix'; Id = 'EmptyAccessToken'
             Script = '$Connection.Remove("ClientSecret"); $Connection.Remove("ClientId"); Test-PbiCredentialScope @Connection -AccessToken (ConvertTo-SecureString "Bearer " -AsPlainText -Force)' }
     )

@@ -191,6 +191,15 @@ BeforeDiscovery {
             Script = 'Test-PbiCredentialScope @Target -ClientId $Apps.PublicClient -UserCredential (User mfa.user)'
             Status = 'Failed'; Reason = 'MfaRequired'; ErrorCode = 'AADSTS50076'; HttpStatus = 400
             Expiry = 'Skipped', 'CredentialScopeFailed'; Tokens = '^password none 400$' }
+        @{ Kind = 'UserPassword'; Name = 'the user name pasted with spaces and a line break around it'
+            Script = '$pasted = [pscredential]::new(" $($Emulator.userName)`n", (Protect $Emulator.password))
+                Test-PbiCredentialScope @Target -ClientId $Apps.PublicClient -UserCredential $pasted'
+            Status = 'Passed'; Reason = 'UserTokenAcquired'; Tokens = '^password none 200$' }
+        @{ Kind = 'UserPassword'; Name = 'a user name whose domain Entra ID does not know'
+            Script = '$typo = [pscredential]::new("jane.doe@contosso.example", (Protect $Emulator.password))
+                Test-PbiCredentialScope @Target -ClientId $Apps.PublicClient -UserCredential $typo'
+            Status = 'Failed'; Reason = 'UserDomainUnknown'; ErrorCode = 'unknown_user_type'
+            Expiry = 'Skipped', 'CredentialScopeFailed'; Tokens = '^$' }
         @{ Kind = 'UserPassword'; Name = 'an app without public client flows (app-no-public-client)'
             Script = 'Test-PbiCredentialScope @Target -ClientId $Apps.ConfidentialUser -UserCredential (Jane)'
             Status = 'Failed'; Reason = 'ClientCredentialMissing'; ErrorCode = 'AADSTS7000218'; HttpStatus = 401
@@ -290,6 +299,9 @@ BeforeDiscovery {
             Details = @{ CredentialKind = 'AccessToken'; AppId = $Apps.Scanner }; NoRequests = $true }
         @{ Kind = 'AccessToken'; Name = 'the same token pasted with its Bearer prefix'
             Script = 'Test-PbiCredentialScope @Target -AccessToken (Protect ("Bearer " + $env:PBI_TEST_TOKEN_POWERBI))'
+            Status = 'Passed'; Reason = 'TokenAcquired'; NoRequests = $true }
+        @{ Kind = 'AccessToken'; Name = 'the same token behind a Bearer prefix and a tab'
+            Script = 'Test-PbiCredentialScope @Target -AccessToken (Protect ("Bearer`t" + $env:PBI_TEST_TOKEN_POWERBI))'
             Status = 'Passed'; Reason = 'TokenAcquired'; NoRequests = $true }
         @{ Kind = 'AccessToken'; Name = 'a token that ends before a crawl could finish'
             Script = 'Test-PbiCredentialScope @Target -AccessToken (Protect $env:PBI_TEST_TOKEN_SHORT)'

@@ -135,20 +135,12 @@ namespace PbiPreflight.Checks
                 return result.Apply(DiagnosisCatalog.AccessTokenOpaque);
             }
 
-            if (connection.Credential is AccessTokenCredential)
-            {
-                // Entra ID always writes these; without them nothing below could be judged, and the made-up
-                // defaults (no audience, no end) would read as a pass.
-                var missing = MissingEntraClaims(claims);
-                if (missing.Count > 0)
-                {
-                    return result.Apply(DiagnosisCatalog.AccessTokenIncomplete, string.Join(", ", missing));
-                }
-            }
-
+            // What the token says is judged first; a claim it lacks is only named after that, so a missing claim
+            // never hides a mismatch or an expiry the others prove.
+            var given = connection.Credential is AccessTokenCredential;
             var audience = claims.Audience ?? string.Empty;
             var resource = connection.Endpoints.ResourceUri.AbsoluteUri.TrimEnd('/');
-            if (!IsPowerBiAudience(audience, resource))
+            if (audience.Length > 0 && !IsPowerBiAudience(audience, resource))
             {
                 var cloud = CloudEndpoints.EnvironmentOfResource(audience);
                 return cloud.HasValue
@@ -162,7 +154,7 @@ namespace PbiPreflight.Checks
                 return result.Apply(DiagnosisCatalog.TokenTenantMismatch, claims.TenantId, connection.TenantId);
             }
 
-            if (connection.Credential is AccessTokenCredential)
+            if (given && claims.ExpiresOn.HasValue)
             {
                 var left = outcome.ExpiresOn - session.TimeProvider.GetUtcNow();
                 if (left <= TimeSpan.Zero)
@@ -177,6 +169,14 @@ namespace PbiPreflight.Checks
                         outcome.ExpiresOn,
                         (int)Math.Floor(left.TotalMinutes));
                 }
+            }
+
+            // Entra ID always writes these; in a token it issued just now they are there. In a given one their
+            // absence leaves part of it unjudged, which must not read as a pass.
+            var missing = given ? MissingEntraClaims(claims) : new List<string>();
+            if (missing.Count > 0)
+            {
+                return result.Apply(DiagnosisCatalog.AccessTokenIncomplete, string.Join(", ", missing));
             }
 
             if (claims.IdentityType == "user")
@@ -203,8 +203,6 @@ namespace PbiPreflight.Checks
                     outcome.ExpiresOn);
         }
 
-        // A v1 token names the resource it was requested for; a v2 token names the Power BI service's app id,
-        // which is the same in every cloud.
         // Where the secret has whitespace at its ends, for the message: "starts", "ends" or "starts and ends".
         // Only its first and last characters are looked at; the value itself goes nowhere.
         private static string? SecretPadding(ConnectionOptions connection)
@@ -261,6 +259,8 @@ namespace PbiPreflight.Checks
             return missing;
         }
 
+        // A v1 token names the resource it was requested for; a v2 token names the Power BI service's app id,
+        // which is the same in every cloud.
         private static bool IsPowerBiAudience(string audience, string resource)
         {
             return string.Equals(audience.TrimEnd('/'), resource, StringComparison.OrdinalIgnoreCase) ||
@@ -299,6 +299,13 @@ namespace PbiPreflight.Checks
             {
                 result.ErrorCode = msal.ErrorCode;
                 return result.Apply(DiagnosisCatalog.FederatedAccountNotSupported, user.UserName);
+            }
+
+            if (session.Connection.Credential is UserPasswordCredential unknown && msal != null &&
+                string.Equals(msal.ErrorCode, MsalError.UnknownUserType, StringComparison.Ordinal))
+            {
+                result.ErrorCode = msal.ErrorCode;
+                return result.Apply(DiagnosisCatalog.UserDomainUnknown, unknown.UserName);
             }
 
             return null;

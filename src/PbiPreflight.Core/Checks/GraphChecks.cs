@@ -84,7 +84,8 @@ namespace PbiPreflight.Checks
                 case ClientSecretCredential _:
                     break;
                 default:
-                    return result.Apply(DiagnosisCatalog.ExpiryNotApplicable, session.Connection.Credential.SignsInWith);
+                    var kind = session.Connection.Credential.SignsInWith;
+                    return result.Apply(DiagnosisCatalog.ExpiryNotApplicable, kind);
             }
 
             var appId = Uri.EscapeDataString(session.Connection.ClientId);

@@ -199,15 +199,22 @@ namespace PbiPreflight.Checks
                     : other.ShapeProblem ??
                         other.Response.Status.ToString(System.Globalization.CultureInfo.InvariantCulture);
                 var failedToo = Messages.Format(Messages.OtherListingFailedToo, other.Response.Operation, answer);
-                result.Message += " " + failedToo;
+                result.Message = EndSentence(result.Message) + " " + failedToo;
             }
             else if (other.Count > 0 && result.Status == CheckStatus.Failed)
             {
                 // The crawl can still see workspaces through the other door.
                 result.Status = CheckStatus.Warning;
                 var stillShows = publicFailed ? Messages.AdminListingStillShows : Messages.PublicListingStillShows;
-                result.Message += " " + Messages.Format(stillShows, other.Count);
+                result.Message = EndSentence(result.Message) + " " + Messages.Format(stillShows, other.Count);
             }
+        }
+
+        // A message may end with the platform's own text, which does not always end a sentence.
+        private static string EndSentence(string message)
+        {
+            var trimmed = message.TrimEnd();
+            return trimmed.Length == 0 || ".!?".IndexOf(trimmed[trimmed.Length - 1]) >= 0 ? trimmed : trimmed + ".";
         }
     }
 }

@@ -754,6 +754,17 @@ namespace PbiPreflight.Diagnosis
             "password cannot be sent to Entra ID for it.",
             "Use -UseDeviceCode for this account, or a service principal (recommended for catalog crawls).");
 
+        /// <summary>Realm discovery does not know the user name's domain, so MSAL cannot sign the user in.</summary>
+        public static readonly Diagnosis UserDomainUnknown = new Diagnosis(
+            "UserDomainUnknown",
+            CheckStatus.Failed,
+            "Entra ID does not know the domain of {0}: the realm lookup MSAL makes before a password sign-in " +
+            "answered that the account type is unknown.",
+            "Check the user name for a typo in its domain; the domain must be one of the tenant's verified domains " +
+            "(Entra ID > Custom domain names). A guest account (#EXT#) cannot sign in with a password here: use " +
+            "-UseDeviceCode.",
+            PortalPage.Users);
+
         /// <summary>AADSTS50076, AADSTS50079, AADSTS50158.</summary>
         public static readonly Diagnosis MfaRequired = new Diagnosis(
             "MfaRequired",
@@ -939,9 +950,9 @@ namespace PbiPreflight.Diagnosis
         public static readonly Diagnosis AccessTokenIncomplete = new Diagnosis(
             "AccessTokenIncomplete",
             CheckStatus.Warning,
-            "The access token lacks claims every Entra ID access token carries ({0}), so its audience, tenant and " +
-            "expiry cannot be checked; it may not come from Entra ID. The calls that follow will show whether " +
-            "Power BI accepts it.",
+            "The access token lacks claims every Entra ID access token carries ({0}), so what they would tell was " +
+            "not checked, and the token may not come from Entra ID. The calls that follow will show whether Power " +
+            "BI accepts it.",
             "Pass a token Entra ID issued for the Power BI API, such as the one Get-AzAccessToken -ResourceUrl " +
             "https://analysis.windows.net/powerbi/api returns.");
 

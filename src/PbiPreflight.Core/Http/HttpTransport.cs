@@ -14,6 +14,9 @@ namespace PbiPreflight.Http
     /// </summary>
     public sealed class HttpTransport : IMsalHttpClientFactory, IDisposable
     {
+        // Set once the machine's trusted roots were asked for; once per process is enough.
+        private static int trustedRootsRequested;
+
         private readonly HttpMessageHandler handler;
         private readonly Lazy<HttpClient> msalClient;
 
@@ -73,8 +76,6 @@ namespace PbiPreflight.Http
 
             handler.Dispose();
         }
-
-        private static int trustedRootsRequested;
 
         /// <summary>
         /// Starts reading the machine's trusted roots once per process, beside the sign-in's own start. On Linux the

@@ -179,6 +179,15 @@ namespace PbiPreflight.Identity
                     Messages.Format(Messages.PemWithoutKey, path));
             }
 
+            // Keys encrypted the old OpenSSL way (a Proc-Type header) are a format .NET does not read at all.
+            if (text.Contains("Proc-Type: 4,ENCRYPTED"))
+            {
+                throw new PreflightArgumentException(
+                    "CertificateFileNotCertificate",
+                    "CertificatePath",
+                    Messages.Format(Messages.PemLegacyEncryption, path));
+            }
+
             // The file says whether its key is encrypted; a password given for a plain key is not needed and is
             // left unused rather than turned into an error.
             var encrypted = text.Contains("ENCRYPTED PRIVATE KEY");
@@ -197,11 +206,18 @@ namespace PbiPreflight.Identity
                     ? X509Certificate2.CreateFromEncryptedPemFile(path, ConnectionOptions.Reveal(password))
                     : X509Certificate2.CreateFromPemFile(path);
             }
+            catch (CryptographicException) when (encrypted)
+            {
+                // The key could not be decrypted with it, or decrypted to another certificate's key.
+                throw new PreflightArgumentException(
+                    "CertificatePasswordIncorrect",
+                    "CertificatePassword",
+                    Messages.Format(Messages.PemPasswordIncorrect, path));
+            }
             catch (CryptographicException error)
             {
-                var errorId = encrypted ? "CertificatePasswordIncorrect" : "CertificateFileNotCertificate";
                 throw new PreflightArgumentException(
-                    errorId,
+                    "CertificateFileNotCertificate",
                     "CertificatePath",
                     Messages.Format(Messages.PemUnreadable, path, error.Message));
             }

@@ -93,6 +93,15 @@ namespace PbiPreflight.Identity
 
         private static string ReadFile(string path)
         {
+            // A folder reads as "access denied" on some platforms, which points at permissions instead.
+            if (Directory.Exists(path))
+            {
+                throw new PreflightArgumentException(
+                    "FederatedTokenFileUnreadable",
+                    "FederatedTokenFile",
+                    Messages.Format(Messages.FederatedTokenFileUnreadable, path, "it is a folder, not a file."));
+            }
+
             try
             {
                 return File.ReadAllText(path).Trim();

@@ -229,11 +229,7 @@ namespace PbiPreflight.Identity
                 return new TokenOutcome { Failure = new GivenTokenScopeException() };
             }
 
-            var token = ConnectionOptions.Reveal(given.Token).Trim();
-            if (token.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
-            {
-                token = token.Substring("Bearer ".Length).Trim();
-            }
+            var token = AccessTokenCredential.WithoutBearerPrefix(ConnectionOptions.Reveal(given.Token));
 
             // The redactor knows the token as it was given; what goes on the wire is this, without the prefix or
             // the whitespace, and a service that echoes it echoes this.

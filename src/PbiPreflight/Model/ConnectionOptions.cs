@@ -137,13 +137,6 @@ namespace PbiPreflight
             }
         }
 
-        // 'Bearer' alone is what is left of an Authorization header whose token was lost on the way.
-        private static bool IsBlankToken(string token)
-        {
-            var trimmed = token.Trim();
-            return trimmed.Length == 0 || string.Equals(trimmed, "Bearer", StringComparison.OrdinalIgnoreCase);
-        }
-
         private static void ValidateCredential(PreflightCredential credential)
         {
             switch (credential)
@@ -157,15 +150,16 @@ namespace PbiPreflight
                 case UserPasswordCredential user when string.IsNullOrWhiteSpace(user.UserName):
                     throw new PreflightArgumentException(
                         "MissingUserName", "UserCredential", Messages.MissingUserName);
-                case UserPasswordCredential user when !user.UserName.Trim().Contains("@"):
+                case UserPasswordCredential user when !user.UserName.Contains("@"):
                     throw new PreflightArgumentException(
                         "UserNameNotPrincipalName",
                         "UserCredential",
-                        Messages.Format(Messages.UserNameNotPrincipalName, Shorten(user.UserName.Trim())));
+                        Messages.Format(Messages.UserNameNotPrincipalName, Shorten(user.UserName)));
                 case UserPasswordCredential user when Reveal(user.Password).Length == 0:
                     throw new PreflightArgumentException(
                         "EmptyUserPassword", "UserCredential", Messages.EmptyUserPassword);
-                case AccessTokenCredential token when IsBlankToken(Reveal(token.Token)):
+                case AccessTokenCredential token when
+                    AccessTokenCredential.WithoutBearerPrefix(Reveal(token.Token)).Length == 0:
                     throw new PreflightArgumentException(
                         "EmptyAccessToken", "AccessToken", Messages.EmptyAccessToken);
                 case FederatedTokenCredential federated when federated.Token != null &&

@@ -80,7 +80,9 @@ namespace PbiPreflight
         /// <summary>Wraps the user's name and password.</summary>
         public UserPasswordCredential(string userName, SecureString? password)
         {
-            UserName = userName;
+            // Spaces or a line break around a name pasted from elsewhere are never part of it, and MSAL would
+            // send them into its realm lookup.
+            UserName = userName?.Trim() ?? string.Empty;
             Password = password;
         }
 
@@ -156,6 +158,19 @@ namespace PbiPreflight
         public AccessTokenCredential(SecureString? token)
         {
             Token = token;
+        }
+
+        /// <summary>
+        /// The token as it goes on the wire: without surrounding whitespace or a leading <c>Bearer</c> and the
+        /// whitespace after it, as an Authorization header's value would carry it. Empty when nothing is left.
+        /// </summary>
+        internal static string WithoutBearerPrefix(string token)
+        {
+            var trimmed = token.Trim();
+            const string prefix = "Bearer";
+            var hasPrefix = trimmed.StartsWith(prefix, StringComparison.OrdinalIgnoreCase) &&
+                (trimmed.Length == prefix.Length || char.IsWhiteSpace(trimmed[prefix.Length]));
+            return hasPrefix ? trimmed.Substring(prefix.Length).Trim() : trimmed;
         }
 
         /// <summary>The access token for the Power BI API.</summary>

@@ -58,6 +58,14 @@ namespace PbiPreflight
         public const string CertificatePasswordMissing =
             "'{0}' is protected by a password; pass it as -CertificatePassword.";
 
+        public const string PemPasswordIncorrect =
+            "The private key in '{0}' could not be decrypted with the password given, or it is not the key of the " +
+            "certificate in the same file. Pass the key's password as -CertificatePassword.";
+
+        public const string PemLegacyEncryption =
+            "The private key in '{0}' is encrypted the old OpenSSL way (Proc-Type: 4,ENCRYPTED), which .NET cannot " +
+            "read. Convert it to PKCS#8 with 'openssl pkcs8 -topk8 -in old.pem -out new.pem', or give a PFX.";
+
         public const string PemWithoutKey =
             "'{0}' holds a certificate but no private key. Give a PEM file with the certificate followed by its " +
             "private key (-----BEGIN PRIVATE KEY-----), or a PFX.";

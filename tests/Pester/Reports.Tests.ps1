@@ -214,6 +214,25 @@ Invoke-PbiPreflight @Connection | Export-PbiPreflightReport -Path missing/report
         Get-ChildItem -Force -Recurse $folder | Should -BeNullOrEmpty
     }
 
+    It 'refuses a folder it cannot write to before the checks upstream spend a single call' {
+        # /proc refuses new files even to root, whom permissions would not stop.
+        if (-not $IsLinux) {
+            Set-ItResult -Skipped -Because 'it writes into /proc, which only Linux has'
+            return
+        }
+
+        $before = @(Get-PbiEmulatorRequest -Emulator $healthy).Count
+
+        $run = Invoke-PbiChild -Emulator $healthy -Script `
+            'Invoke-PbiPreflight @Connection | Export-PbiPreflightReport -Path /proc/pbi-report.html -Format Html'
+
+        @($run.Errors).Count | Should -Be 1
+        $run.Errors[0].FullyQualifiedErrorId | Should -Be ('ReportWriteFailed' + $errorSuffix)
+        $run.Errors[0].Message | Should -BeLike "*could not be written to '/proc/pbi-report.html'*"
+        $run.Errors[0].Message | Should -Not -BeLike '*.tmp*'
+        @(Get-PbiEmulatorRequest -Emulator $healthy).Count | Should -Be $before
+    }
+
     It 'names each object that is not a result, and writes nothing when none is' {
         $folder = New-TestFolder
 

@@ -71,6 +71,13 @@ namespace PbiPreflight.Commands
         {
             // A bad path ends the pipeline before the checks upstream spend any calls on the tenant.
             targetPath = ResolveTarget();
+
+            // So does a folder that cannot be written to, found out now rather than after the run, when the
+            // results would have nowhere to go. -WhatIf writes nothing, not even this.
+            if (!MyInvocation.BoundParameters.ContainsKey("WhatIf"))
+            {
+                ProbeFolder();
+            }
         }
 
         /// <inheritdoc />
@@ -161,14 +168,35 @@ namespace PbiPreflight.Commands
             return resolved;
         }
 
+        private void ProbeFolder()
+        {
+            var probe = TemporaryPathBeside(targetPath);
+            try
+            {
+                using (new FileStream(probe, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1,
+                    FileOptions.DeleteOnClose))
+                {
+                }
+            }
+            catch (Exception failed) when (failed is IOException || failed is UnauthorizedAccessException)
+            {
+                Fail("ReportWriteFailed", ErrorCategory.WriteError,
+                    Compose(WriteFailedMessage, targetPath, failed.Message.Replace(probe, targetPath)));
+            }
+        }
+
+        // Hidden and unique, in the target's folder so that the final move is a rename on one volume.
+        private static string TemporaryPathBeside(string target)
+        {
+            return System.IO.Path.Combine(
+                System.IO.Path.GetDirectoryName(target)!,
+                "." + System.IO.Path.GetFileName(target) + "." + Guid.NewGuid().ToString("N") + ".tmp");
+        }
+
         private void WriteReport()
         {
-            // The temporary file sits beside the target so that the move is a rename on one volume. Known
-            // shortcoming: a process killed while writing leaves this hidden file behind.
-            var folder = System.IO.Path.GetDirectoryName(targetPath)!;
-            var temporary = System.IO.Path.Combine(
-                folder,
-                "." + System.IO.Path.GetFileName(targetPath) + "." + Guid.NewGuid().ToString("N") + ".tmp");
+            // Known shortcoming: a process killed while writing leaves the hidden temporary file behind.
+            var temporary = TemporaryPathBeside(targetPath);
             try
             {
                 using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None))
@@ -214,7 +242,7 @@ namespace PbiPreflight.Commands
         {
             var exception = category == ErrorCategory.ObjectNotFound
                 ? new DirectoryNotFoundException(message)
-                : category == ErrorCategory.ResourceExists
+                : category == ErrorCategory.ResourceExists || category == ErrorCategory.WriteError
                     ? new IOException(message)
                     : (Exception)new ArgumentException(message);
             ThrowTerminatingError(new ErrorRecord(exception, errorId, category, Path));

@@ -79,23 +79,27 @@ BeforeDiscovery {
         @{ Name = 'empty workspace name'; Id = 'ParameterArgumentValidationError'
             Script = 'Test-PbiWorkspacePermission @Connection -WorkspaceName ""' }
 
-        # Other kinds of sign-in: what MSAL would refuse, or send in vain, is refused first.
+        # Other kinds of sign-in: what MSAL would refuse, or send in vain, is refused first. $Tenant is the
+        # connection without a client secret; $Tenant.ClientId is removed where the kind takes none.
         @{ Name = 'user name that is not a principal name'; Id = 'UserNameNotPrincipalName'
-            Script = '$Connection.Remove("ClientSecret"); Test-PbiCredentialScope @Connection -UserCredential ([pscredential]::new("jane", $secret))' }
+            Script = 'Test-PbiCredentialScope @Tenant -UserCredential ([pscredential]::new("jane", $secret))' }
         @{ Name = 'user name in DOMAIN\user form'; Id = 'UserNameNotPrincipalName'
-            Script = '$Connection.Remove("ClientSecret"); Test-PbiCredentialScope @Connection -UserCredential ([pscredential]::new("CONTOSO\jane", $secret))' }
+            Script = 'Test-PbiCredentialScope @Tenant -UserCredential ([pscredential]::new("CONTOSO\jane", $secret))' }
         @{ Name = 'empty federated token'; Id = 'EmptyFederatedToken'
-            Script = '$Connection.Remove("ClientSecret"); Test-PbiCredentialScope @Connection -FederatedToken ([securestring]::new())' }
+            Script = 'Test-PbiCredentialScope @Tenant -FederatedToken ([securestring]::new())' }
         @{ Name = 'blank federated token'; Id = 'EmptyFederatedToken'
-            Script = '$Connection.Remove("ClientSecret"); Test-PbiCredentialScope @Connection -FederatedToken (ConvertTo-SecureString " `n" -AsPlainText -Force)' }
+            Script = 'Test-PbiCredentialScope @Tenant -FederatedToken (ConvertTo-SecureString " `n" -AsPlainText -Force)' }
         @{ Name = 'empty federated token file'; Id = 'EmptyFederatedTokenFile'
-            Script = '$file = New-TemporaryFile; $Connection.Remove("ClientSecret"); try { Test-PbiCredentialScope @Connection -FederatedTokenFile $file.FullName } finally { Remove-Item $file }' }
+            Script = '$file = New-TemporaryFile
+                try { Test-PbiCredentialScope @Tenant -FederatedTokenFile $file.FullName } finally { Remove-Item $file }' }
         @{ Name = 'folder as the federated token file'; Id = 'FederatedTokenFileUnreadable'
-            Script = '$Connection.Remove("ClientSecret"); Test-PbiCredentialScope @Connection -FederatedTokenFile ([IO.Path]::GetTempPath())' }
+            Script = 'Test-PbiCredentialScope @Tenant -FederatedTokenFile ([IO.Path]::GetTempPath())' }
         @{ Name = 'access token that is Bearer and a tab'; Id = 'EmptyAccessToken'
-            Script = '$Connection.Remove("ClientSecret"); $Connection.Remove("ClientId"); Test-PbiCredentialScope @Connection -AccessToken (ConvertTo-SecureString "bearer`t" -AsPlainText -Force)' }
+            Script = '$Tenant.Remove("ClientId")
+                Test-PbiCredentialScope @Tenant -AccessToken (ConvertTo-SecureString "bearer`t" -AsPlainText -Force)' }
         @{ Name = 'access token that is only its Bearer prefix'; Id = 'EmptyAccessToken'
-            Script = '$Connection.Remove("ClientSecret"); $Connection.Remove("ClientId"); Test-PbiCredentialScope @Connection -AccessToken (ConvertTo-SecureString "Bearer " -AsPlainText -Force)' }
+            Script = '$Tenant.Remove("ClientId")
+                Test-PbiCredentialScope @Tenant -AccessToken (ConvertTo-SecureString "Bearer " -AsPlainText -Force)' }
     )
 }
 
@@ -109,6 +113,8 @@ $cases = $env:PBI_TEST_CASES | ConvertFrom-Json
 $base = $Connection.Clone()
 foreach ($case in $cases) {
     $Connection = $base.Clone()
+    $Tenant = $base.Clone()
+    $Tenant.Remove('ClientSecret')
     $caught = $null
     $output = @()
     try {

@@ -99,7 +99,7 @@ namespace PbiPreflight.Checks
 
             // MSAL's own refusals (a user type it cannot sign in, an assertion it will not send) carry no network
             // failure; blaming the network for them would send the admin the wrong way.
-            if (failure is MsalClientException refusal && !HasNetworkCause(refusal))
+            if (failure is MsalClientException refusal && !NetworkFailure.HasNetworkCause(refusal))
             {
                 return result.Apply(DiagnosisCatalog.SignInStoppedByMsal, session.Redactor.Redact(refusal.Message));
             }
@@ -216,21 +216,6 @@ namespace PbiPreflight.Checks
             var starts = char.IsWhiteSpace(secret[0]);
             var ends = char.IsWhiteSpace(secret[secret.Length - 1]);
             return starts && ends ? "starts and ends" : starts ? "starts" : ends ? "ends" : null;
-        }
-
-        private static bool HasNetworkCause(Exception failure)
-        {
-            for (var cause = failure; cause != null; cause = cause.InnerException)
-            {
-                if (cause is System.Net.Http.HttpRequestException || cause is System.IO.IOException ||
-                    cause is System.Net.Sockets.SocketException || cause is TimeoutException ||
-                    cause is OperationCanceledException)
-                {
-                    return true;
-                }
-            }
-
-            return false;
         }
 
         private static List<string> MissingEntraClaims(TokenClaims claims)

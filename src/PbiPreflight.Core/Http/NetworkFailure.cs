@@ -27,6 +27,24 @@ namespace PbiPreflight.Http
             return null;
         }
 
+        /// <summary>
+        /// True when anything in the chain is a failure of the transport (HTTP, socket, stream, time-out or a
+        /// cancelled wait), whether or not <see cref="Classify"/> can name it.
+        /// </summary>
+        public static bool HasNetworkCause(Exception error)
+        {
+            for (var current = error; current != null; current = current.InnerException)
+            {
+                if (current is System.Net.Http.HttpRequestException || current is IOException ||
+                    current is SocketException || current is TimeoutException || current is OperationCanceledException)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
         private static Diagnosis.Diagnosis? ClassifyOne(Exception error, TlsObserver? tls, Uri target)
         {
             switch (error)

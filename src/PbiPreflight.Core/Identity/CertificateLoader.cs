@@ -94,29 +94,8 @@ namespace PbiPreflight.Identity
 
         private static X509Certificate2 FromFile(string path, System.Security.SecureString? password)
         {
-            // Reading a folder fails as "access denied" on some platforms, which would send the admin to the
-            // file's permissions; say what it is instead.
-            if (Directory.Exists(path))
-            {
-                throw new PreflightArgumentException(
-                    "CertificateFileUnreadable",
-                    "CertificatePath",
-                    Messages.Format(Messages.CertificateFileUnreadable, path, "it is a folder, not a file."));
-            }
-
-            byte[] bytes;
-            try
-            {
-                bytes = File.ReadAllBytes(path);
-            }
-            catch (Exception error) when (error is IOException || error is UnauthorizedAccessException ||
-                error is ArgumentException || error is NotSupportedException)
-            {
-                throw new PreflightArgumentException(
-                    "CertificateFileUnreadable",
-                    "CertificatePath",
-                    Messages.Format(Messages.CertificateFileUnreadable, path, error.Message));
-            }
+            var bytes = InputFile.ReadAllBytes(
+                path, "CertificateFileUnreadable", "CertificatePath", Messages.CertificateFileUnreadable);
 
             if (LooksLikePem(bytes))
             {

@@ -1,5 +1,4 @@
 using System;
-using System.IO;
 using System.Net.Http;
 using System.Net.Http.Headers;
 using System.Text.Json;
@@ -93,27 +92,8 @@ namespace PbiPreflight.Identity
 
         private static string ReadFile(string path)
         {
-            // A folder reads as "access denied" on some platforms, which points at permissions instead.
-            if (Directory.Exists(path))
-            {
-                throw new PreflightArgumentException(
-                    "FederatedTokenFileUnreadable",
-                    "FederatedTokenFile",
-                    Messages.Format(Messages.FederatedTokenFileUnreadable, path, "it is a folder, not a file."));
-            }
-
-            try
-            {
-                return File.ReadAllText(path).Trim();
-            }
-            catch (Exception error) when (error is IOException || error is UnauthorizedAccessException ||
-                error is ArgumentException || error is NotSupportedException)
-            {
-                throw new PreflightArgumentException(
-                    "FederatedTokenFileUnreadable",
-                    "FederatedTokenFile",
-                    Messages.Format(Messages.FederatedTokenFileUnreadable, path, error.Message));
-            }
+            return InputFile.ReadTrimmedText(
+                path, "FederatedTokenFileUnreadable", "FederatedTokenFile", Messages.FederatedTokenFileUnreadable);
         }
 
         private async Task<string> FromRunnerAsync(HttpClient http, CancellationToken cancellation)

@@ -70,21 +70,54 @@ function Get-ModuleVersion {
     return $version
 }
 
-function Invoke-ReadyToRunPublish {
-    # Compiles the PowerShell 7 engine and its dependencies ahead of time for this machine's platform, which saves a
-    # new session about a second of compiling MSAL on first use. It needs the platform's crossgen package from the
-    # NuGet feed; where that cannot be had, the caller publishes the plain build, which works the same, only
-    # starts slower.
-    param([string[]] $Publish)
+function Invoke-AheadOfTimeCompile {
+    # Compiles the PowerShell 7 engine and its dependencies ahead of time (ReadyToRun), so a new session does not
+    # spend a third of a second compiling MSAL and the engine on first use. A runtime uses only native code made by
+    # the compiler of its own major version and silently compiles the IL instead of anything else; the SDK's
+    # PublishReadyToRun compiles for the target framework (.NET 8), which PowerShell 7.6 (.NET 10) refuses. So the
+    # IL stays net8.0, loadable by every PowerShell 7, and crossgen2 of the runtime this build runs on adds native
+    # code beside it, for this platform. Any other runtime or platform compiles the IL on first use, as without it.
+    param([string] $EngineFolder)
 
-    $platform = [System.Runtime.InteropServices.RuntimeInformation]::RuntimeIdentifier
-    & dotnet @($Publish + "-p:EngineReadyToRun=$platform") | Out-Null
-    if ($LASTEXITCODE -ne 0) {
-        Write-Warning "The engine could not be compiled ahead of time for $platform; the plain build is used."
-        return $false
+    $runtime = [System.Runtime.InteropServices.RuntimeInformation]::RuntimeIdentifier
+    $version = [Environment]::Version.ToString(3)
+    $crossgenProject = Join-Path $root 'src/Crossgen/Crossgen.csproj'
+    & dotnet restore $crossgenProject "-p:CrossgenVersion=$version" "-p:CrossgenRuntime=$runtime" --nologo `
+        --verbosity quiet | Out-Null
+    $packages = (& dotnet nuget locals global-packages --list) -replace '^global-packages:\s*', ''
+    $tools = Join-Path $packages "microsoft.netcore.app.crossgen2.$($runtime.ToLowerInvariant())/$version/tools"
+    $crossgen = Get-ChildItem $tools -Filter 'crossgen2*' -ErrorAction Ignore |
+        Where-Object { $_.Name -in 'crossgen2', 'crossgen2.exe' } | Select-Object -First 1
+    if ($LASTEXITCODE -ne 0 -or -not $crossgen) {
+        Write-Warning ("The compiler for .NET $version on $runtime could not be downloaded; the engine is left as IL " +
+            'and compiled on first use.')
+        return
     }
 
-    return $true
+    $os, $architecture = $runtime -split '-', 2
+    $os = @{ win = 'windows'; osx = 'osx' }[$os] ?? $os
+    # crossgen2 takes each assembly with the others as references, and refuses a file that is both: it reads the
+    # IL from a copy and writes the compiled assembly over the original. Its arguments go through a response file,
+    # as PowerShell would expand the wildcards of the reference paths on Unix.
+    $frameworkFolder = [System.Runtime.InteropServices.RuntimeEnvironment]::GetRuntimeDirectory()
+    $intermediate = Join-Path $EngineFolder 'il'
+    New-Item -ItemType Directory -Force -Path $intermediate | Out-Null
+    Copy-Item (Join-Path $EngineFolder '*.dll') $intermediate
+    $responseFile = Join-Path $intermediate 'crossgen2.rsp'
+    foreach ($assembly in Get-ChildItem $intermediate -Filter '*.dll') {
+        # The shared cmdlet assembly is a reference only: it stays IL, as Windows PowerShell loads it too.
+        $arguments = @($assembly.FullName, '--out', (Join-Path $EngineFolder $assembly.Name), '--targetos', $os,
+            '--targetarch', $architecture, '--optimize', '--reference', (Join-Path $frameworkFolder '*.dll'),
+            '--reference', (Join-Path $intermediate '*.dll'), '--reference', (Join-Path $moduleOut 'PbiPreflight.dll'))
+        Set-Content -Path $responseFile -Value $arguments
+        $output = & $crossgen.FullName "@$responseFile" 2>&1
+        if ($LASTEXITCODE -ne 0) {
+            Write-Warning "$($assembly.Name) stays IL: crossgen2 failed with exit code $LASTEXITCODE. $output"
+            Copy-Item -Force $assembly.FullName $EngineFolder
+        }
+    }
+
+    Remove-Item -Recurse -Force $intermediate
 }
 
 function Invoke-Build {
@@ -107,13 +140,13 @@ function Invoke-Build {
         $engineOut = Join-Path $moduleOut "engine/$($engine.Folder)"
         $publish = @('publish', $engineProject, '-c', $Configuration, '-f', $engine.Framework, '-o', $engineOut,
             '--nologo', '--verbosity', 'quiet')
-        $compiled = $engine.Folder -eq 'core' -and (Invoke-ReadyToRunPublish $publish)
-        if (-not $compiled) {
-            Invoke-Dotnet ($publish + '--no-build')
-        }
+        Invoke-Dotnet ($publish + '--no-build')
 
         # The shared types must exist once, at the top: a second copy beside the engine would be a second type.
         Remove-Item (Join-Path $engineOut 'PbiPreflight.dll'), (Join-Path $engineOut 'PbiPreflight.pdb') -ErrorAction Ignore
+        if ($engine.Folder -eq 'core') {
+            Invoke-AheadOfTimeCompile $engineOut
+        }
     }
 
     Get-ChildItem $moduleOut -Filter '*.deps.json' -Recurse | Remove-Item

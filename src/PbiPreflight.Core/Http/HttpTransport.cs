@@ -1,9 +1,6 @@
 using System;
 using System.Net;
 using System.Net.Http;
-using System.Security.Cryptography.X509Certificates;
-using System.Threading;
-using System.Threading.Tasks;
 using Microsoft.Identity.Client;
 
 namespace PbiPreflight.Http
@@ -14,9 +11,6 @@ namespace PbiPreflight.Http
     /// </summary>
     public sealed class HttpTransport : IMsalHttpClientFactory, IDisposable
     {
-        // Set once the machine's trusted roots were asked for; once per process is enough.
-        private static int trustedRootsRequested;
-
         private readonly HttpMessageHandler handler;
         private readonly Lazy<HttpClient> msalClient;
 
@@ -30,7 +24,6 @@ namespace PbiPreflight.Http
         public HttpTransport(IWebProxy? proxy)
             : this(CreateDefaultHandler(proxy, out var tls), tls)
         {
-            LoadTrustedRootsInBackground();
         }
 
         /// <summary>Creates the pool over a given handler; tests pass a fake one.</summary>
@@ -75,35 +68,6 @@ namespace PbiPreflight.Http
             }
 
             handler.Dispose();
-        }
-
-        /// <summary>
-        /// Starts reading the machine's trusted roots once per process, beside the sign-in's own start. On Linux the
-        /// first certificate validation of a process reads every file of the system's certificate folder (about
-        /// 100 ms on a quiet 2-core machine) while the handshake waits; started here, part of it overlaps MSAL
-        /// building its request, which took about 30 ms off a cold start there. Opening the store changes nothing
-        /// about validation, which reads the same cached roots.
-        /// </summary>
-        private static void LoadTrustedRootsInBackground()
-        {
-            if (Interlocked.Exchange(ref trustedRootsRequested, 1) == 1)
-            {
-                return;
-            }
-
-            Task.Run(() =>
-            {
-                try
-                {
-                    using var roots = new X509Store(StoreName.Root, StoreLocation.LocalMachine);
-                    roots.Open(OpenFlags.ReadOnly | OpenFlags.OpenExistingOnly);
-                    _ = roots.Certificates.Count;
-                }
-                catch (Exception)
-                {
-                    // Only a head start: the handshake reads the roots itself and reports what fails there.
-                }
-            });
         }
 
         private static HttpMessageHandler CreateDefaultHandler(IWebProxy? proxy, out TlsObserver? tls)

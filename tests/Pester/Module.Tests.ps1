@@ -56,6 +56,69 @@ Describe 'The manifest' {
     }
 }
 
+Describe 'The engine compiled ahead of time' {
+    BeforeAll {
+        # The READYTORUN_HEADER the managed native header points at: 'RTR', then the format's major version. A
+        # runtime uses only native code of its own major version and compiles the IL of any other on first use.
+        function Get-ReadyToRunMajorVersion([string] $Path) {
+            $stream = [System.IO.File]::OpenRead($Path)
+            try {
+                $pe = [System.Reflection.PortableExecutable.PEReader]::new($stream)
+                $directory = $pe.PEHeaders.CorHeader.ManagedNativeHeaderDirectory
+                if ($directory.Size -eq 0) {
+                    return $null
+                }
+
+                $header = $pe.GetSectionData($directory.RelativeVirtualAddress).GetContent(0, 6)
+                if ([BitConverter]::ToUInt32([byte[]] $header, 0) -ne 0x00525452) {
+                    return $null
+                }
+
+                return [BitConverter]::ToUInt16([byte[]] $header, 4)
+            }
+            finally {
+                $stream.Dispose()
+            }
+        }
+
+        $engineFolder = Join-Path (Split-Path $modulePath) 'engine/core'
+        $engine = Get-ChildItem $engineFolder -Filter '*.dll'
+        $runtimeMajor = Get-ReadyToRunMajorVersion ([object].Assembly.Location)
+        $compiled = @($engine | Where-Object { $null -ne (Get-ReadyToRunMajorVersion $_.FullName) })
+    }
+
+    It 'holds native code this runtime uses, for the engine, MSAL and Polly' {
+        if ($compiled.Count -eq 0) {
+            Set-ItResult -Skipped -Because ('the build could not download crossgen2 for this runtime and said so; ' +
+                'the engine runs from its IL')
+            return
+        }
+
+        $runtimeMajor | Should -Not -BeNullOrEmpty
+        foreach ($assembly in $engine) {
+            Get-ReadyToRunMajorVersion $assembly.FullName |
+                Should -Be $runtimeMajor -Because "$($assembly.Name) must carry native code of this runtime's format"
+        }
+    }
+
+    It 'keeps IL that PowerShell 7.4 on .NET 8 can load' {
+        $stream = [System.IO.File]::OpenRead((Join-Path $engineFolder 'PbiPreflight.Core.dll'))
+        try {
+            $metadata = [System.Reflection.Metadata.PEReaderExtensions]::GetMetadataReader(
+                [System.Reflection.PortableExecutable.PEReader]::new($stream))
+            $references = foreach ($handle in $metadata.AssemblyReferences) {
+                $reference = $metadata.GetAssemblyReference($handle)
+                [pscustomobject]@{ Name = $metadata.GetString($reference.Name); Version = $reference.Version }
+            }
+        }
+        finally {
+            $stream.Dispose()
+        }
+
+        ($references | Where-Object Name -eq 'System.Runtime').Version.Major | Should -Be 8
+    }
+}
+
 Describe 'The package' {
     BeforeAll {
         # The Package task on the module already built, as a release would run it after the tests.

@@ -72,52 +72,56 @@ function Get-ModuleVersion {
 
 function Invoke-AheadOfTimeCompile {
     # Compiles the PowerShell 7 engine and its dependencies ahead of time (ReadyToRun), so a new session does not
-    # spend a third of a second compiling MSAL and the engine on first use. A runtime uses only native code made by
-    # the compiler of its own major version and silently compiles the IL instead of anything else; the SDK's
-    # PublishReadyToRun compiles for the target framework (.NET 8), which PowerShell 7.6 (.NET 10) refuses. So the
-    # IL stays net8.0, loadable by every PowerShell 7, and crossgen2 of the runtime this build runs on adds native
-    # code beside it, for this platform. Any other runtime or platform compiles the IL on first use, as without it.
-    param([string] $EngineFolder)
+    # spend a tenth of a second compiling MSAL and the engine on first use. A runtime uses native code only from the
+    # compiler of its own major version (the SDK's PublishReadyToRun compiles for the target framework, .NET 8,
+    # which PowerShell 7.6 on .NET 10 ignores), and refuses to load an assembly compiled for another platform. So
+    # the portable net8.0 engine stays as it is in engine/core, for every PowerShell 7 anywhere, and a copy compiled
+    # by the crossgen2 of the runtime this build runs on goes beside it, named for the platform and major version;
+    # the module's loader takes that copy only on an exact match.
+    param([string] $PortableFolder)
 
     $runtime = [System.Runtime.InteropServices.RuntimeInformation]::RuntimeIdentifier
     $version = [Environment]::Version.ToString(3)
     $crossgenProject = Join-Path $root 'src/Crossgen/Crossgen.csproj'
     & dotnet restore $crossgenProject "-p:CrossgenVersion=$version" "-p:CrossgenRuntime=$runtime" --nologo `
         --verbosity quiet | Out-Null
+    $restored = $LASTEXITCODE -eq 0
     $packages = (& dotnet nuget locals global-packages --list) -replace '^global-packages:\s*', ''
     $tools = Join-Path $packages "microsoft.netcore.app.crossgen2.$($runtime.ToLowerInvariant())/$version/tools"
     $crossgen = Get-ChildItem $tools -Filter 'crossgen2*' -ErrorAction Ignore |
         Where-Object { $_.Name -in 'crossgen2', 'crossgen2.exe' } | Select-Object -First 1
-    if ($LASTEXITCODE -ne 0 -or -not $crossgen) {
+    if (-not $restored -or -not $crossgen) {
         Write-Warning ("The compiler for .NET $version on $runtime could not be downloaded; the engine is left as IL " +
             'and compiled on first use.')
         return
     }
 
-    $os, $architecture = $runtime -split '-', 2
-    $os = @{ win = 'windows'; osx = 'osx' }[$os] ?? $os
-    # crossgen2 takes each assembly with the others as references, and refuses a file that is both: it reads the
-    # IL from a copy and writes the compiled assembly over the original. Its arguments go through a response file,
-    # as PowerShell would expand the wildcards of the reference paths on Unix.
+    # The same names EngineLoader computes from the running process.
+    $os = if ($IsWindows) { 'windows' } elseif ($IsMacOS) { 'osx' } else { 'linux' }
+    $architecture = "$([System.Runtime.InteropServices.RuntimeInformation]::ProcessArchitecture)".ToLowerInvariant()
+    $nativeFolder = Join-Path (Split-Path $PortableFolder) "core-$os-$architecture-net$([Environment]::Version.Major)"
+    New-Item -ItemType Directory -Force -Path $nativeFolder | Out-Null
+    Copy-Item (Join-Path $PortableFolder '*.pdb') $nativeFolder
+
+    # Each assembly is compiled with the others as references; the arguments go through a response file, as
+    # PowerShell would expand the wildcards of the reference paths on Unix.
     $frameworkFolder = [System.Runtime.InteropServices.RuntimeEnvironment]::GetRuntimeDirectory()
-    $intermediate = Join-Path $EngineFolder 'il'
-    New-Item -ItemType Directory -Force -Path $intermediate | Out-Null
-    Copy-Item (Join-Path $EngineFolder '*.dll') $intermediate
-    $responseFile = Join-Path $intermediate 'crossgen2.rsp'
-    foreach ($assembly in Get-ChildItem $intermediate -Filter '*.dll') {
+    $responseFile = Join-Path $nativeFolder 'crossgen2.rsp'
+    foreach ($assembly in Get-ChildItem $PortableFolder -Filter '*.dll') {
         # The shared cmdlet assembly is a reference only: it stays IL, as Windows PowerShell loads it too.
-        $arguments = @($assembly.FullName, '--out', (Join-Path $EngineFolder $assembly.Name), '--targetos', $os,
+        $arguments = @($assembly.FullName, '--out', (Join-Path $nativeFolder $assembly.Name), '--targetos', $os,
             '--targetarch', $architecture, '--optimize', '--reference', (Join-Path $frameworkFolder '*.dll'),
-            '--reference', (Join-Path $intermediate '*.dll'), '--reference', (Join-Path $moduleOut 'PbiPreflight.dll'))
+            '--reference', (Join-Path $PortableFolder '*.dll'),
+            '--reference', (Join-Path $moduleOut 'PbiPreflight.dll'))
         Set-Content -Path $responseFile -Value $arguments
         $output = & $crossgen.FullName "@$responseFile" 2>&1
         if ($LASTEXITCODE -ne 0) {
             Write-Warning "$($assembly.Name) stays IL: crossgen2 failed with exit code $LASTEXITCODE. $output"
-            Copy-Item -Force $assembly.FullName $EngineFolder
+            Copy-Item -Force $assembly.FullName $nativeFolder
         }
     }
 
-    Remove-Item -Recurse -Force $intermediate
+    Remove-Item $responseFile
 }
 
 function Invoke-Build {
@@ -143,7 +147,8 @@ function Invoke-Build {
         Invoke-Dotnet ($publish + '--no-build')
 
         # The shared types must exist once, at the top: a second copy beside the engine would be a second type.
-        Remove-Item (Join-Path $engineOut 'PbiPreflight.dll'), (Join-Path $engineOut 'PbiPreflight.pdb') -ErrorAction Ignore
+        Remove-Item (Join-Path $engineOut 'PbiPreflight.dll'), (Join-Path $engineOut 'PbiPreflight.pdb') `
+            -ErrorAction Ignore
         if ($engine.Folder -eq 'core') {
             Invoke-AheadOfTimeCompile $engineOut
         }

@@ -59,7 +59,8 @@ Describe 'The manifest' {
 Describe 'The engine compiled ahead of time' {
     BeforeAll {
         # The READYTORUN_HEADER the managed native header points at: 'RTR', then the format's major version. A
-        # runtime uses only native code of its own major version and compiles the IL of any other on first use.
+        # runtime uses only native code of its own major version, and refuses an assembly compiled for another
+        # platform outright.
         function Get-ReadyToRunMajorVersion([string] $Path) {
             $stream = [System.IO.File]::OpenRead($Path)
             try {
@@ -81,28 +82,39 @@ Describe 'The engine compiled ahead of time' {
             }
         }
 
-        $engineFolder = Join-Path (Split-Path $modulePath) 'engine/core'
-        $engine = Get-ChildItem $engineFolder -Filter '*.dll'
+        # Imports a module folder in a fresh PowerShell and makes a cmdlet load the engine (a certificate file
+        # that does not exist is refused by the engine before any network call); returns where it came from.
+        function Get-LoadedEngineFolder([string] $ManifestPath) {
+            $script = @"
+Import-Module '$ManifestPath'
+try {
+    `$null = Test-PbiCredentialScope -TenantId contoso.onmicrosoft.com ``
+        -ClientId 00000000-0000-0000-0000-000000000001 -CertificatePath '$(Join-Path $TestDrive 'absent.pfx')'
+}
+catch {
+    # Refused as expected: the engine is loaded by now.
+}
+[AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { `$_.GetName().Name -eq 'PbiPreflight.Core' } |
+    ForEach-Object { Split-Path `$_.Location }
+"@
+            & dotnet (Join-Path $PSHOME 'pwsh.dll') -NoProfile -NonInteractive -Command $script
+        }
+
+        $moduleFolder = Split-Path $modulePath
+        $portableFolder = Join-Path $moduleFolder 'engine/core'
+        $os = if ($IsWindows) { 'windows' } elseif ($IsMacOS) { 'osx' } else { 'linux' }
+        $architecture = "$([System.Runtime.InteropServices.RuntimeInformation]::ProcessArchitecture)".ToLowerInvariant()
+        $nativeFolder = Join-Path $moduleFolder "engine/core-$os-$architecture-net$([Environment]::Version.Major)"
         $runtimeMajor = Get-ReadyToRunMajorVersion ([object].Assembly.Location)
-        $compiled = @($engine | Where-Object { $null -ne (Get-ReadyToRunMajorVersion $_.FullName) })
     }
 
-    It 'holds native code this runtime uses, for the engine, MSAL and Polly' {
-        if ($compiled.Count -eq 0) {
-            Set-ItResult -Skipped -Because ('the build could not download crossgen2 for this runtime and said so; ' +
-                'the engine runs from its IL')
-            return
-        }
-
-        $runtimeMajor | Should -Not -BeNullOrEmpty
-        foreach ($assembly in $engine) {
+    It 'keeps a portable engine: IL only, for .NET 8, so every PowerShell 7 on every platform can load it' {
+        foreach ($assembly in Get-ChildItem $portableFolder -Filter '*.dll') {
             Get-ReadyToRunMajorVersion $assembly.FullName |
-                Should -Be $runtimeMajor -Because "$($assembly.Name) must carry native code of this runtime's format"
+                Should -BeNullOrEmpty -Because "$($assembly.Name) compiled for one platform would not load on another"
         }
-    }
 
-    It 'keeps IL that PowerShell 7.4 on .NET 8 can load' {
-        $stream = [System.IO.File]::OpenRead((Join-Path $engineFolder 'PbiPreflight.Core.dll'))
+        $stream = [System.IO.File]::OpenRead((Join-Path $portableFolder 'PbiPreflight.Core.dll'))
         try {
             $metadata = [System.Reflection.Metadata.PEReaderExtensions]::GetMetadataReader(
                 [System.Reflection.PortableExecutable.PEReader]::new($stream))
@@ -116,6 +128,31 @@ Describe 'The engine compiled ahead of time' {
         }
 
         ($references | Where-Object Name -eq 'System.Runtime').Version.Major | Should -Be 8
+    }
+
+    It 'adds a copy with native code of this runtime''s format, which this PowerShell loads' {
+        if (-not (Test-Path $nativeFolder)) {
+            Set-ItResult -Skipped -Because ('the build could not download crossgen2 for this runtime and said so; ' +
+                'the portable engine is used')
+            return
+        }
+
+        $runtimeMajor | Should -Not -BeNullOrEmpty
+        foreach ($assembly in Get-ChildItem $nativeFolder -Filter '*.dll') {
+            Get-ReadyToRunMajorVersion $assembly.FullName |
+                Should -Be $runtimeMajor -Because "$($assembly.Name) must carry native code of this runtime's format"
+        }
+
+        Get-LoadedEngineFolder $modulePath | Should -Be (Get-Item $nativeFolder).FullName
+    }
+
+    It 'falls back to the portable engine where no native copy matches' {
+        $copy = Join-Path $TestDrive 'PbiPreflight'
+        Copy-Item -Recurse $moduleFolder $copy
+        Get-ChildItem (Join-Path $copy 'engine') -Directory -Filter 'core-*' | Remove-Item -Recurse -Force
+
+        Get-LoadedEngineFolder (Join-Path $copy 'PbiPreflight.psd1') |
+            Should -Be (Get-Item (Join-Path $copy 'engine/core')).FullName
     }
 }
 

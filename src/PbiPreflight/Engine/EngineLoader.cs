@@ -1,4 +1,5 @@
 using System;
+using System.Globalization;
 using System.IO;
 using System.Reflection;
 using System.Runtime.InteropServices;
@@ -21,19 +22,54 @@ namespace PbiPreflight.Engine
         /// <summary>The engine, loaded on first use: importing the module alone loads nothing of it.</summary>
         public static IPreflightEngine Engine => LoadedEngine.Value;
 
-        /// <summary>The folder of the engine build that matches the running edition of PowerShell.</summary>
+        /// <summary>
+        /// The folder of the engine build for the running PowerShell. Windows PowerShell gets the netstandard2.0
+        /// build in engine/desktop. PowerShell 7 gets the net8.0 build in engine/core, which runs everywhere, unless
+        /// the build also compiled it ahead of time for exactly this platform and .NET major version, in
+        /// engine/core-(os)-(architecture)-net(major): a runtime refuses to load native code made for another
+        /// platform and ignores native code made for another major version, so only an exact match is used.
+        /// </summary>
         internal static string EngineFolder
         {
             get
             {
                 var moduleFolder = Path.GetDirectoryName(typeof(EngineLoader).Assembly.Location) ?? ".";
-                var edition = IsNetFramework ? "desktop" : "core";
-                return Path.Combine(Path.Combine(moduleFolder, "engine"), edition);
+                var engines = Path.Combine(moduleFolder, "engine");
+                if (IsNetFramework)
+                {
+                    return Path.Combine(engines, "desktop");
+                }
+
+                var native = NativeEngineFolderName();
+                if (native != null && Directory.Exists(Path.Combine(engines, native)))
+                {
+                    return Path.Combine(engines, native);
+                }
+
+                return Path.Combine(engines, "core");
             }
         }
 
         private static bool IsNetFramework =>
             RuntimeInformation.FrameworkDescription.StartsWith(".NET Framework", StringComparison.Ordinal);
+
+        /// <summary>The name build.ps1 gives the native engine for this platform and runtime, or null.</summary>
+        internal static string? NativeEngineFolderName()
+        {
+            var os = RuntimeInformation.IsOSPlatform(OSPlatform.Linux) ? "linux"
+                : RuntimeInformation.IsOSPlatform(OSPlatform.Windows) ? "windows"
+                : RuntimeInformation.IsOSPlatform(OSPlatform.OSX) ? "osx"
+                : null;
+            var architecture = RuntimeInformation.ProcessArchitecture switch
+            {
+                Architecture.X64 => "x64",
+                Architecture.Arm64 => "arm64",
+                _ => null,
+            };
+
+            var major = Environment.Version.Major.ToString(CultureInfo.InvariantCulture);
+            return os == null || architecture == null ? null : "core-" + os + "-" + architecture + "-net" + major;
+        }
 
         private static IPreflightEngine Load()
         {

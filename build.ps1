@@ -77,51 +77,82 @@ function Invoke-AheadOfTimeCompile {
     # which PowerShell 7.6 on .NET 10 ignores), and refuses to load an assembly compiled for another platform. So
     # the portable net8.0 engine stays as it is in engine/core, for every PowerShell 7 anywhere, and a copy compiled
     # by the crossgen2 of the runtime this build runs on goes beside it, named for the platform and major version;
-    # the module's loader takes that copy only on an exact match.
+    # the module's loader takes that copy only on an exact match. The copy is all or nothing: any failure leaves
+    # the portable engine alone, with a warning.
     param([string] $PortableFolder)
 
-    $runtime = [System.Runtime.InteropServices.RuntimeInformation]::RuntimeIdentifier
-    $version = [Environment]::Version.ToString(3)
-    $crossgenProject = Join-Path $root 'src/Crossgen/Crossgen.csproj'
-    & dotnet restore $crossgenProject "-p:CrossgenVersion=$version" "-p:CrossgenRuntime=$runtime" --nologo `
-        --verbosity quiet | Out-Null
-    $restored = $LASTEXITCODE -eq 0
-    $packages = (& dotnet nuget locals global-packages --list) -replace '^global-packages:\s*', ''
-    $tools = Join-Path $packages "microsoft.netcore.app.crossgen2.$($runtime.ToLowerInvariant())/$version/tools"
-    $crossgen = Get-ChildItem $tools -Filter 'crossgen2*' -ErrorAction Ignore |
-        Where-Object { $_.Name -in 'crossgen2', 'crossgen2.exe' } | Select-Object -First 1
-    if (-not $restored -or -not $crossgen) {
-        Write-Warning ("The compiler for .NET $version on $runtime could not be downloaded; the engine is left as IL " +
-            'and compiled on first use.')
+    # The names EngineLoader computes from the running process; other platforms get no copy.
+    $os = if ($IsWindows) { 'windows' } elseif ($IsMacOS) { 'osx' } elseif ($IsLinux) { 'linux' } else { $null }
+    $architecture = "$([System.Runtime.InteropServices.RuntimeInformation]::ProcessArchitecture)".ToLowerInvariant()
+    if (-not $os -or $architecture -notin 'x64', 'arm64') {
+        Write-Warning "No native engine is compiled for $os $architecture; the portable engine is used there."
         return
     }
 
-    # The same names EngineLoader computes from the running process.
-    $os = if ($IsWindows) { 'windows' } elseif ($IsMacOS) { 'osx' } else { 'linux' }
-    $architecture = "$([System.Runtime.InteropServices.RuntimeInformation]::ProcessArchitecture)".ToLowerInvariant()
-    $nativeFolder = Join-Path (Split-Path $PortableFolder) "core-$os-$architecture-net$([Environment]::Version.Major)"
-    New-Item -ItemType Directory -Force -Path $nativeFolder | Out-Null
-    Copy-Item (Join-Path $PortableFolder '*.pdb') $nativeFolder
+    $runtimeIdentifier = [System.Runtime.InteropServices.RuntimeInformation]::RuntimeIdentifier
+    $runtimeVersion = [Environment]::Version.ToString(3)
+    $crossgenProject = Join-Path $root 'src/Crossgen/Crossgen.csproj'
+    $restore = & dotnet restore $crossgenProject "-p:CrossgenVersion=$runtimeVersion" `
+        "-p:CrossgenRuntime=$runtimeIdentifier" --nologo --verbosity quiet 2>&1
+    if ($LASTEXITCODE -ne 0) {
+        Write-Warning ("crossgen2 for .NET $runtimeVersion on $runtimeIdentifier could not be restored, so the " +
+            "engine stays portable and is compiled on first use: $(@($restore) | Select-Object -Last 3)")
+        return
+    }
 
-    # Each assembly is compiled with the others as references; the arguments go through a response file, as
-    # PowerShell would expand the wildcards of the reference paths on Unix.
+    $packages = (& dotnet nuget locals global-packages --list) -replace '^global-packages:\s*', ''
+    $package = "microsoft.netcore.app.crossgen2.$($runtimeIdentifier.ToLowerInvariant())/$runtimeVersion/tools"
+    $crossgen = Get-ChildItem (Join-Path $packages $package) -ErrorAction Ignore |
+        Where-Object { $_.Name -in 'crossgen2', 'crossgen2.exe' } | Select-Object -First 1
+    # PowerShell hands a file without the execute bit (a package cache unpacked by another user) to the
+    # desktop's opener instead of running it.
+    $anyExecute = [System.IO.UnixFileMode] 'UserExecute, GroupExecute, OtherExecute'
+    $executable = $IsWindows -or ($crossgen -and ($crossgen.UnixFileMode -band $anyExecute))
+    if (-not $crossgen -or -not $executable) {
+        Write-Warning ("crossgen2 is missing from $package or cannot be executed; the engine stays portable and is " +
+            'compiled on first use.')
+        return
+    }
+
+    # Compiled into a scratch folder, renamed into place only when every assembly compiled. Each assembly is
+    # compiled with the others as references; the arguments go through a response file, as PowerShell would
+    # expand the wildcards of the reference paths on Unix.
+    $nativeName = "core-$os-$architecture-net$([Environment]::Version.Major)"
+    $scratch = Join-Path (Split-Path $PortableFolder) "$nativeName.partial"
+    Remove-Item -Recurse -Force $scratch -ErrorAction Ignore
+    New-Item -ItemType Directory -Path $scratch | Out-Null
     $frameworkFolder = [System.Runtime.InteropServices.RuntimeEnvironment]::GetRuntimeDirectory()
-    $responseFile = Join-Path $nativeFolder 'crossgen2.rsp'
+    $responseFile = Join-Path $scratch 'crossgen2.rsp'
+    $failure = $null
     foreach ($assembly in Get-ChildItem $PortableFolder -Filter '*.dll') {
         # The shared cmdlet assembly is a reference only: it stays IL, as Windows PowerShell loads it too.
-        $arguments = @($assembly.FullName, '--out', (Join-Path $nativeFolder $assembly.Name), '--targetos', $os,
-            '--targetarch', $architecture, '--optimize', '--reference', (Join-Path $frameworkFolder '*.dll'),
+        $compiled = Join-Path $scratch $assembly.Name
+        $arguments = @($assembly.FullName, '--out', $compiled, '--targetos', $os, '--targetarch', $architecture,
+            '--optimize', '--reference', (Join-Path $frameworkFolder '*.dll'),
             '--reference', (Join-Path $PortableFolder '*.dll'),
             '--reference', (Join-Path $moduleOut 'PbiPreflight.dll'))
         Set-Content -Path $responseFile -Value $arguments
-        $output = & $crossgen.FullName "@$responseFile" 2>&1
-        if ($LASTEXITCODE -ne 0) {
-            Write-Warning "$($assembly.Name) stays IL: crossgen2 failed with exit code $LASTEXITCODE. $output"
-            Copy-Item -Force $assembly.FullName $nativeFolder
+
+        # Success is an exit code of 0 and the compiled file: a call that never ran sets no exit code.
+        $global:LASTEXITCODE = -1
+        $output = try { & $crossgen.FullName "@$responseFile" 2>&1 } catch { $_ }
+        if ($LASTEXITCODE -ne 0 -or -not (Test-Path $compiled)) {
+            $failure = "$($assembly.Name): exit code $LASTEXITCODE. $(@($output) | Select-Object -Last 3)"
+            break
         }
     }
 
+    $nativeFolder = Join-Path (Split-Path $PortableFolder) $nativeName
+    if ($failure) {
+        Write-Warning "crossgen2 failed, so the engine stays portable and is compiled on first use: $failure"
+        Remove-Item -Recurse -Force $scratch
+        return
+    }
+
     Remove-Item $responseFile
+    Copy-Item (Join-Path $PortableFolder '*.pdb') $scratch
+    Remove-Item -Recurse -Force $nativeFolder -ErrorAction Ignore
+    Rename-Item $scratch $nativeName
 }
 
 function Invoke-Build {

@@ -146,10 +146,18 @@ catch {
         Get-LoadedEngineFolder $modulePath | Should -Be (Get-Item $nativeFolder).FullName
     }
 
-    It 'falls back to the portable engine where no native copy matches' {
-        $copy = Join-Path $TestDrive 'PbiPreflight'
+    It 'falls back to the portable engine where <Case>' -ForEach @(
+        @{ Case = 'no native copy matches'; Remove = 'core-*' }
+        @{ Case = 'the native copy lacks the engine assembly'; Remove = 'core-*/PbiPreflight.Core.dll' }
+    ) {
+        if (-not (Test-Path $nativeFolder)) {
+            Set-ItResult -Skipped -Because 'the build laid out no native copy to take away'
+            return
+        }
+
+        $copy = Join-Path $TestDrive ([guid]::NewGuid().ToString('N'))
         Copy-Item -Recurse $moduleFolder $copy
-        Get-ChildItem (Join-Path $copy 'engine') -Directory -Filter 'core-*' | Remove-Item -Recurse -Force
+        Get-Item (Join-Path $copy "engine/$Remove") | Remove-Item -Recurse -Force
 
         Get-LoadedEngineFolder (Join-Path $copy 'PbiPreflight.psd1') |
             Should -Be (Get-Item (Join-Path $copy 'engine/core')).FullName

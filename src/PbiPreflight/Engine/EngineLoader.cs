@@ -40,10 +40,12 @@ namespace PbiPreflight.Engine
                     return Path.Combine(engines, "desktop");
                 }
 
+                // The build lays the copy out whole or not at all; a folder without the engine is not taken.
                 var native = NativeEngineFolderName();
-                if (native != null && Directory.Exists(Path.Combine(engines, native)))
+                var nativeFolder = native == null ? null : Path.Combine(engines, native);
+                if (nativeFolder != null && File.Exists(Path.Combine(nativeFolder, EngineAssemblyName + ".dll")))
                 {
-                    return Path.Combine(engines, native);
+                    return nativeFolder;
                 }
 
                 return Path.Combine(engines, "core");

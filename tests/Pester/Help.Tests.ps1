@@ -13,8 +13,7 @@ BeforeDiscovery {
 `$ErrorActionPreference = 'Stop'
 Import-Module '$modulePath'
 Import-Module '$builderPath'
-`$common = [System.Management.Automation.PSCmdlet]::CommonParameters +
-    [System.Management.Automation.PSCmdlet]::OptionalCommonParameters
+`$common = [System.Management.Automation.PSCmdlet]::CommonParameters
 `$shared = (Read-HelpSource -Path '$root/module/help/SharedParameters.md').Parameters
 `$commands = foreach (`$command in Get-Command -Module PbiPreflight) {
     `$help = Get-Help `$command.Name -Full

@@ -233,6 +233,25 @@ Invoke-PbiPreflight @Connection | Export-PbiPreflightReport -Path missing/report
         @(Get-PbiEmulatorRequest -Emulator $healthy).Count | Should -Be $before
     }
 
+    It 'does not even try the folder with -WhatIf or $WhatIfPreference, and writes nothing' {
+        if (-not $IsLinux) {
+            Set-ItResult -Skipped -Because 'it writes into /proc, which only Linux has'
+            return
+        }
+
+        $run = Invoke-PbiChild -Emulator $healthy -Script "`$results = Import-Clixml '$resultsFile'
+`$results | Export-PbiPreflightReport -Path /proc/pbi-whatif.html -Format Html -WhatIf
+`$WhatIfPreference = `$true
+`$results | Export-PbiPreflightReport -Path /proc/pbi-whatif.html -Format Html
+`$WhatIfPreference = `$false
+`$results | Export-PbiPreflightReport -Path /proc/pbi-whatif.html -Format Html -WhatIf:`$false"
+
+        # Only the last call, which asked for the write, tries the folder and is refused.
+        @($run.Errors).Count | Should -Be 1
+        $run.Errors[0].FullyQualifiedErrorId | Should -Be ('ReportWriteFailed' + $errorSuffix)
+        '/proc/pbi-whatif.html' | Should -Not -Exist
+    }
+
     It 'names each object that is not a result, and writes nothing when none is' {
         $folder = New-TestFolder
 

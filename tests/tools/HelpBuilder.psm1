@@ -265,11 +265,12 @@ function Get-HelpProblem {
 }
 
 function Get-DocumentedParameterName {
-    # The parameters help must describe: all but the common parameters PowerShell documents itself.
+    # The parameters help must describe: all but the common parameters PowerShell documents itself in
+    # about_CommonParameters. -WhatIf and -Confirm, which only some cmdlets have, are described with the cmdlet,
+    # as PowerShell's own help does: Get-Help -Parameter WhatIf finds nothing otherwise.
     param([System.Management.Automation.CommandInfo] $Command)
 
-    $common = [System.Management.Automation.PSCmdlet]::CommonParameters +
-        [System.Management.Automation.PSCmdlet]::OptionalCommonParameters
+    $common = [System.Management.Automation.PSCmdlet]::CommonParameters
     return @($Command.Parameters.Keys | Where-Object { $_ -notin $common })
 }
 

@@ -74,7 +74,7 @@ namespace PbiPreflight.Commands
 
             // So does a folder that cannot be written to, found out now rather than after the run, when the
             // results would have nowhere to go. -WhatIf writes nothing, not even this.
-            if (!MyInvocation.BoundParameters.ContainsKey("WhatIf"))
+            if (!WhatIfRequested())
             {
                 ProbeFolder();
             }
@@ -119,6 +119,19 @@ namespace PbiPreflight.Commands
             {
                 WriteObject(new FileInfo(targetPath));
             }
+        }
+
+        /// <summary>
+        /// -WhatIf, or else $WhatIfPreference, which ShouldProcess honours the same way when -WhatIf is not given.
+        /// </summary>
+        private bool WhatIfRequested()
+        {
+            if (MyInvocation.BoundParameters.TryGetValue("WhatIf", out var bound))
+            {
+                return bound is SwitchParameter { IsPresent: true };
+            }
+
+            return LanguagePrimitives.IsTrue(GetVariableValue("WhatIfPreference"));
         }
 
         private string ResolveTarget()

@@ -90,6 +90,13 @@ function Stop-PbiEmulator {
             $Emulator.Process.Kill($true)
             $Emulator.Process.WaitForExit(10000) | Out-Null
         }
+
+        # A killed emulator cannot remove the files of its run (client certificates, keys, token files), which it
+        # removes itself only when it shuts down on its own.
+        $runDirectory = if ($Emulator) { $Emulator.PSObject.Properties['runDirectory'] }
+        if ($runDirectory -and $runDirectory.Value -and $Emulator.Process.HasExited) {
+            Remove-Item -Recurse -Force -LiteralPath $runDirectory.Value -ErrorAction Ignore
+        }
     }
 }
 

@@ -233,6 +233,31 @@ Invoke-PbiPreflight @Connection | Export-PbiPreflightReport -Path missing/report
         @(Get-PbiEmulatorRequest -Emulator $healthy).Count | Should -Be $before
     }
 
+    It 'keeps the results in the error when the file cannot be written at the end, ready to be written elsewhere' {
+        $folder = New-TestFolder
+
+        # The file appears while the results are still arriving, after the path was checked: only the write
+        # at the end can find it, when the checks upstream have already run.
+        $run = Invoke-PbiChild -Emulator $healthy -Script "Set-Location '$folder'
+`$results = Import-Clixml '$resultsFile'
+try {
+    & { `$results; Set-Content -Path late.md -Value 'written meanwhile' } |
+        Export-PbiPreflightReport -Path late.md -Format Markdown -NoClobber -ErrorAction Stop
+}
+catch {
+    `$Error[0].TargetObject | Export-PbiPreflightReport -Path kept.md -Format Markdown
+    `$_
+}"
+
+        @($run.Errors).Count | Should -Be 1
+        $run.Errors[0].FullyQualifiedErrorId | Should -Be ('ReportFileExists' + $errorSuffix)
+        $count = @(Import-Clixml $resultsFile).Count
+        $run.Errors[0].Message | Should -BeLike "*The $count check results are kept in this error*"
+        Get-Content -Raw (Join-Path $folder 'late.md') | Should -Be "written meanwhile$([Environment]::NewLine)"
+        Get-Content -Raw (Join-Path $folder 'kept.md') | Should -BeLike '# Power BI preflight report*'
+        @(Get-ChildItem -Force $folder | Sort-Object Name).Name | Should -Be @('kept.md', 'late.md')
+    }
+
     It 'does not even try the folder with -WhatIf or $WhatIfPreference, and writes nothing' {
         if (-not $IsLinux) {
             Set-ItResult -Skipped -Because 'it writes into /proc, which only Linux has'

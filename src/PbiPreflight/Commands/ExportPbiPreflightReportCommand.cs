@@ -37,6 +37,10 @@ namespace PbiPreflight.Commands
 
         private const string WriteFailedMessage = "The report could not be written to '{0}': {1}";
 
+        private const string ResultsKeptMessage =
+            "The {0} check results are kept in this error: $Error[0].TargetObject | Export-PbiPreflightReport " +
+            "-Path <another file> writes them without running the checks again.";
+
         private readonly List<CheckResult> results = new List<CheckResult>();
 
         private string targetPath = string.Empty;
@@ -224,14 +228,17 @@ namespace PbiPreflight.Commands
             {
                 // The platform names the hidden file it could not create; the admin knows only -Path.
                 var id = NoClobber.IsPresent && File.Exists(targetPath) ? "ReportFileExists" : "ReportWriteFailed";
-                var message = id == "ReportFileExists"
+                var cause = id == "ReportFileExists"
                     ? Compose(FileExistsMessage, targetPath)
                     : Compose(WriteFailedMessage, targetPath, failed.Message.Replace(temporary, targetPath));
+
+                // The checks upstream have run by now and may not be cheap to run again: the results travel with
+                // the error rather than being lost with the file.
                 ThrowTerminatingError(new ErrorRecord(
-                    new IOException(message, failed),
+                    new IOException(cause + " " + Compose(ResultsKeptMessage, results.Count), failed),
                     id,
                     id == "ReportFileExists" ? ErrorCategory.ResourceExists : ErrorCategory.WriteError,
-                    targetPath));
+                    results.ToArray()));
             }
             finally
             {

@@ -25,6 +25,12 @@ namespace PbiPreflight
         }
 
         /// <inheritdoc />
+        public void RehearseSignIn()
+        {
+            SignInRehearsal.Run();
+        }
+
+        /// <inheritdoc />
         public void WriteReport(IEnumerable<CheckResult> results, ReportFormat format, Stream destination)
         {
             ReportWriter.Write(results, format, destination);

@@ -19,7 +19,10 @@ namespace PbiPreflight.Engine
 
         private static readonly Lazy<IPreflightEngine> LoadedEngine = new Lazy<IPreflightEngine>(Load);
 
-        /// <summary>The engine, loaded on first use: importing the module alone loads nothing of it.</summary>
+        /// <summary>
+        /// The engine, loaded on first use: on PowerShell 7 that is the sign-in rehearsal the import starts in the
+        /// background (see <see cref="ModuleInitializer"/>), on Windows PowerShell the first cmdlet.
+        /// </summary>
         public static IPreflightEngine Engine => LoadedEngine.Value;
 
         /// <summary>
@@ -52,7 +55,7 @@ namespace PbiPreflight.Engine
             }
         }
 
-        private static bool IsNetFramework =>
+        internal static bool IsNetFramework =>
             RuntimeInformation.FrameworkDescription.StartsWith(".NET Framework", StringComparison.Ordinal);
 
         /// <summary>The name build.ps1 gives the native engine for this platform and runtime, or null.</summary>

@@ -19,6 +19,12 @@ namespace PbiPreflight.Engine
         /// <summary>Runs the checks of one request and reports each result; only cancellation throws.</summary>
         Task RunAsync(PreflightRequest request, IPreflightReporter reporter, CancellationToken cancellation);
 
+        /// <summary>
+        /// Runs a sign-in against answers held in memory, so that the first real one finds its code compiled.
+        /// Never throws, never touches the network.
+        /// </summary>
+        void RehearseSignIn();
+
         /// <summary>Writes a report of <paramref name="results"/> to <paramref name="destination"/>.</summary>
         void WriteReport(IEnumerable<CheckResult> results, ReportFormat format, Stream destination);
     }

@@ -13,9 +13,9 @@ namespace PbiPreflight
     /// <summary>
     /// Runs the credential check once against answers held in memory, so that the first real check of a session
     /// finds its code already compiled. A new PowerShell compiles on first use every generic instantiation of
-    /// MSAL's and the engine's asynchronous methods and System.Text.Json's readers for MSAL's types, which no
-    /// ahead-of-time image can hold; the first sign-in spent about 80 ms on that after the token came back, while
-    /// the person waits. Started in the background when the module is imported, the rehearsal does that work
+    /// MSAL's and the engine's asynchronous methods and System.Text.Json's readers for MSAL's types, which the
+    /// engine's ahead-of-time image cannot hold (they are the framework's generics); the first sign-in spent about
+    /// 80 ms on that after the token came back, while the person waits. Started in the background when the module is imported, the rehearsal does that work
     /// while PowerShell is still busy importing and binding, and while the real token is on the wire.
     /// </summary>
     /// <remarks>

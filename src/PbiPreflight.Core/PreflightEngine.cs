@@ -25,9 +25,9 @@ namespace PbiPreflight
         }
 
         /// <inheritdoc />
-        public void RehearseSignIn()
+        public Task RehearseSignInAsync()
         {
-            SignInRehearsal.Run();
+            return SignInRehearsal.RunAsync();
         }
 
         /// <inheritdoc />

@@ -14,8 +14,9 @@ namespace PbiPreflight
     /// Runs the credential check once against answers held in memory, so that the first real check of a session
     /// finds its code already compiled. A new PowerShell compiles on first use every generic instantiation of
     /// MSAL's and the engine's asynchronous methods and System.Text.Json's readers for MSAL's types, which the
-    /// engine's ahead-of-time image cannot hold (they are the framework's generics); the first sign-in spent about
-    /// 80 ms on that after the token came back, while the person waits. Started in the background when the module is imported, the rehearsal does that work
+    /// engine's ahead-of-time image, as the build compiles it, does not hold (they are the framework's generics
+    /// over our types); the first sign-in spent about 80 ms on that after the token came back, while the person
+    /// waits. Started in the background when the module is imported, the rehearsal does that work
     /// while PowerShell is still busy importing and binding, and while the real token is on the wire.
     /// </summary>
     /// <remarks>
@@ -37,7 +38,7 @@ namespace PbiPreflight
         /// Runs the rehearsal and returns its results, which nobody needs but the tests: they show the rehearsal
         /// still walks the healthy path. Never throws; a rehearsal that fails has only failed to save time.
         /// </summary>
-        public static IReadOnlyList<CheckResult> Run(ScriptedAnswers? answers = null)
+        public static async Task<IReadOnlyList<CheckResult>> RunAsync(ScriptedAnswers? answers = null)
         {
             var reporter = new CollectingReporter();
             try
@@ -56,9 +57,9 @@ namespace PbiPreflight
                     TimeSpan.FromSeconds(30));
                 var request = new PreflightRequest(connection, PreflightChecks.CredentialScope);
                 using var transport = new HttpTransport(answers);
-                PreflightRunner.RunAsync(request, transport, reporter, TimeProvider.System, CancellationToken.None)
-                    .GetAwaiter()
-                    .GetResult();
+                await PreflightRunner
+                    .RunAsync(request, transport, reporter, TimeProvider.System, CancellationToken.None)
+                    .ConfigureAwait(false);
             }
             catch (Exception)
             {

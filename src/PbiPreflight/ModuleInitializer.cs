@@ -2,6 +2,7 @@ using System;
 using System.Management.Automation;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography.X509Certificates;
+using System.Threading;
 using System.Threading.Tasks;
 using PbiPreflight.Engine;
 
@@ -20,8 +21,9 @@ namespace PbiPreflight
     /// that runs once the real token comes back (see the engine's SignInRehearsal).</item>
     /// </list>
     /// In that order: the handshake needs the roots before the rehearsal's gains are due. Measured with
-    /// build.ps1 -Task Bench, the two took the first Test-PbiCredentialScope of a new PowerShell from about 470 ms to
-    /// about 370 ms more than an empty module.
+    /// build.ps1 -Task Bench, the rehearsal took the first Test-PbiCredentialScope of a new PowerShell from about
+    /// 470 ms to about 380 ms more than an empty module. Both happen once per process: importing again (-Force, a
+    /// runspace of ForEach-Object -Parallel or of a thread job) finds them done or under way.
     /// </summary>
     /// <remarks>
     /// Windows PowerShell gets neither: it validates through the system's store, and it has no load contexts, so
@@ -30,22 +32,24 @@ namespace PbiPreflight
     /// </remarks>
     public sealed class ModuleInitializer : IModuleAssemblyInitializer
     {
+        private static int started;
+
         /// <inheritdoc />
         public void OnImport()
         {
-            if (EngineLoader.IsNetFramework)
+            if (EngineLoader.IsNetFramework || Interlocked.Exchange(ref started, 1) == 1)
             {
                 return;
             }
 
-            Task.Run(() =>
+            Task.Run(async () =>
             {
                 if (RuntimeInformation.IsOSPlatform(OSPlatform.Linux))
                 {
                     ReadTrustedRoots();
                 }
 
-                RehearseSignIn();
+                await RehearseSignInAsync().ConfigureAwait(false);
             });
         }
 
@@ -63,11 +67,11 @@ namespace PbiPreflight
             }
         }
 
-        private static void RehearseSignIn()
+        private static async Task RehearseSignInAsync()
         {
             try
             {
-                EngineLoader.Engine.RehearseSignIn();
+                await EngineLoader.Engine.RehearseSignInAsync().ConfigureAwait(false);
             }
             catch (Exception)
             {

@@ -164,6 +164,34 @@ catch {
     }
 }
 
+Describe 'The import' {
+    It 'loads the engine into its own context, where a healthy sign-in can be rehearsed' {
+        # The rehearsal swallows its failures, so that a broken one would only make the first check slow; here it
+        # is run again, by reflection, inside the engine the import loaded, and its results are read.
+        $script = @"
+Import-Module '$modulePath'
+`$deadline = [DateTime]::UtcNow.AddSeconds(30)
+do {
+    Start-Sleep -Milliseconds 50
+    `$engines = @([AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { `$_.GetName().Name -eq 'PbiPreflight.Core' })
+} until (`$engines.Count -gt 0 -or [DateTime]::UtcNow -gt `$deadline)
+`$rehearsal = `$engines[0].GetType('PbiPreflight.SignInRehearsal', `$true)
+`$run = `$rehearsal.GetMethod('RunAsync', [System.Reflection.BindingFlags]'Public, Static')
+`$results = `$run.Invoke(`$null, @(`$null)).GetAwaiter().GetResult()
+[pscustomobject]@{
+    Engines = `$engines.Count
+    Context = [System.Runtime.Loader.AssemblyLoadContext]::GetLoadContext(`$engines[0]).GetType().Name
+    Results = @(`$results | ForEach-Object { "`$(`$_.Check) `$(`$_.Status)" })
+} | ConvertTo-Json -Compress
+"@
+        $answer = & dotnet (Join-Path $PSHOME 'pwsh.dll') -NoProfile -NonInteractive -Command $script | ConvertFrom-Json
+
+        $answer.Engines | Should -Be 1
+        $answer.Context | Should -Be 'IsolatedEngine'
+        $answer.Results | Should -Be @('CredentialScope Passed', 'CredentialScope.Expiry Passed')
+    }
+}
+
 Describe 'The package' {
     BeforeAll {
         # The Package task on the module already built, as a release would run it after the tests.

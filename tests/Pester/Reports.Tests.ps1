@@ -245,14 +245,16 @@ try {
         Export-PbiPreflightReport -Path late.md -Format Markdown -NoClobber -ErrorAction Stop
 }
 catch {
-    `$Error[0].TargetObject | Export-PbiPreflightReport -Path kept.md -Format Markdown
+    `$_.Exception.Results | Export-PbiPreflightReport -Path kept.md -Format Markdown
     `$_
+    [pscustomobject]@{ Target = `$_.TargetObject }
 }"
 
         @($run.Errors).Count | Should -Be 1
         $run.Errors[0].FullyQualifiedErrorId | Should -Be ('ReportFileExists' + $errorSuffix)
         $count = @(Import-Clixml $resultsFile).Count
-        $run.Errors[0].Message | Should -BeLike "*The $count check results are kept in this error*"
+        $run.Errors[0].Message | Should -BeLike "*The $count check results are kept in the error's exception*"
+        $run.Objects[0].Target | Should -Be (Join-Path $folder 'late.md')
         Get-Content -Raw (Join-Path $folder 'late.md') | Should -Be "written meanwhile$([Environment]::NewLine)"
         Get-Content -Raw (Join-Path $folder 'kept.md') | Should -BeLike '# Power BI preflight report*'
         @(Get-ChildItem -Force $folder | Sort-Object Name).Name | Should -Be @('kept.md', 'late.md')

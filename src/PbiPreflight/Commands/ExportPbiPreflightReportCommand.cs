@@ -38,8 +38,9 @@ namespace PbiPreflight.Commands
         private const string WriteFailedMessage = "The report could not be written to '{0}': {1}";
 
         private const string ResultsKeptMessage =
-            "The {0} check results are kept in this error: $Error[0].TargetObject | Export-PbiPreflightReport " +
-            "-Path <another file> writes them without running the checks again.";
+            "{0} kept in the error's exception: $_.Exception.Results in a catch block, or " +
+            "$Error[0].Exception.Results right after, piped to Export-PbiPreflightReport -Path <another file>, " +
+            "writes them without running the checks again.";
 
         private readonly List<CheckResult> results = new List<CheckResult>();
 
@@ -214,12 +215,15 @@ namespace PbiPreflight.Commands
         {
             // Known shortcoming: a process killed while writing leaves the hidden temporary file behind.
             var temporary = TemporaryPathBeside(targetPath);
+
+            // Loaded before the file is touched: an engine that cannot load is no file problem, and writing the
+            // results elsewhere would fail the same way.
+            var engine = EngineLoader.Engine;
             try
             {
                 using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None))
                 {
-                    // The one call into the engine.
-                    EngineLoader.Engine.WriteReport(results, Format, stream);
+                    engine.WriteReport(results, Format, stream);
                 }
 
                 MoveIntoPlace(temporary);
@@ -232,13 +236,16 @@ namespace PbiPreflight.Commands
                     ? Compose(FileExistsMessage, targetPath)
                     : Compose(WriteFailedMessage, targetPath, failed.Message.Replace(temporary, targetPath));
 
-                // The checks upstream have run by now and may not be cheap to run again: the results travel with
-                // the error rather than being lost with the file.
                 ThrowTerminatingError(new ErrorRecord(
-                    new IOException(cause + " " + Compose(ResultsKeptMessage, results.Count), failed),
+                    new ReportNotWrittenException(
+                        cause + " " + Compose(ResultsKeptMessage, results.Count == 1
+                            ? "The check result is"
+                            : Compose("The {0} check results are", results.Count)),
+                        failed,
+                        results.ToArray()),
                     id,
                     id == "ReportFileExists" ? ErrorCategory.ResourceExists : ErrorCategory.WriteError,
-                    results.ToArray()));
+                    targetPath));
             }
             finally
             {

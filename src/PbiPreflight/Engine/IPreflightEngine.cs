@@ -23,7 +23,7 @@ namespace PbiPreflight.Engine
         /// Runs a sign-in against answers held in memory, so that the first real one finds its code compiled.
         /// Never throws, never touches the network.
         /// </summary>
-        void RehearseSignIn();
+        Task RehearseSignInAsync();
 
         /// <summary>Writes a report of <paramref name="results"/> to <paramref name="destination"/>.</summary>
         void WriteReport(IEnumerable<CheckResult> results, ReportFormat format, Stream destination);

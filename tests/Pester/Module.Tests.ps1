@@ -173,7 +173,8 @@ Import-Module '$modulePath'
 `$deadline = [DateTime]::UtcNow.AddSeconds(30)
 do {
     Start-Sleep -Milliseconds 50
-    `$engines = @([AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { `$_.GetName().Name -eq 'PbiPreflight.Core' })
+    `$engines = @([AppDomain]::CurrentDomain.GetAssemblies() |
+        Where-Object { `$_.GetName().Name -eq 'PbiPreflight.Core' })
 } until (`$engines.Count -gt 0 -or [DateTime]::UtcNow -gt `$deadline)
 `$rehearsal = `$engines[0].GetType('PbiPreflight.SignInRehearsal', `$true)
 `$run = `$rehearsal.GetMethod('RunAsync', [System.Reflection.BindingFlags]'Public, Static')

@@ -1,9 +1,11 @@
 using System;
 using System.Collections.Generic;
+using System.Globalization;
 using System.Net;
 using System.Net.Http;
 using System.Security;
 using System.Text;
+using System.Text.Json.Nodes;
 using System.Threading;
 using System.Threading.Tasks;
 using PbiPreflight.Http;
@@ -16,8 +18,8 @@ namespace PbiPreflight
     /// MSAL's and the engine's asynchronous methods and System.Text.Json's readers for MSAL's types, which the
     /// engine's ahead-of-time image, as the build compiles it, does not hold (they are the framework's generics
     /// over our types); the first sign-in spent about 80 ms on that after the token came back, while the person
-    /// waits. Started in the background when the module is imported, the rehearsal does that work
-    /// while PowerShell is still busy importing and binding, and while the real token is on the wire.
+    /// waits. Started in the background when the module is imported, the rehearsal does that work while
+    /// PowerShell is still busy importing and binding, and while the real token is on the wire.
     /// </summary>
     /// <remarks>
     /// Nothing leaves the process: every request is answered by <see cref="ScriptedAnswers"/>, under a host in the
@@ -124,28 +126,51 @@ namespace PbiPreflight
             private static string TokenResponse()
             {
                 // An unsigned token: the engine reads claims, it never verifies a signature.
-                var header = Base64Url("{\"typ\":\"JWT\",\"alg\":\"none\"}");
-                var claims = Base64Url(
-                    "{\"aud\":\"https://analysis.windows.net/powerbi/api\"," +
-                    "\"iss\":\"https://sts.windows.net/" + Tenant + "/\",\"tid\":\"" + Tenant + "\"," +
-                    "\"appid\":\"" + Application + "\",\"oid\":\"" + Application + "\",\"idtyp\":\"app\"," +
-                    "\"ver\":\"1.0\",\"exp\":" + DateTimeOffset.UtcNow.AddHours(1).ToUnixTimeSeconds() + "}");
-                return "{\"token_type\":\"Bearer\",\"expires_in\":3599,\"ext_expires_in\":3599," +
-                    "\"access_token\":\"" + header + "." + claims + ".\"}";
+                var header = Base64Url(new JsonObject { ["typ"] = "JWT", ["alg"] = "none" });
+                var claims = Base64Url(new JsonObject
+                {
+                    ["aud"] = CloudEndpoints.PublicResource,
+                    ["iss"] = "https://sts.windows.net/" + Tenant + "/",
+                    ["tid"] = Tenant,
+                    ["appid"] = Application,
+                    ["oid"] = Application,
+                    ["idtyp"] = "app",
+                    ["ver"] = "1.0",
+                    ["exp"] = DateTimeOffset.UtcNow.AddHours(1).ToUnixTimeSeconds(),
+                });
+                return new JsonObject
+                {
+                    ["token_type"] = "Bearer",
+                    ["expires_in"] = 3599,
+                    ["ext_expires_in"] = 3599,
+                    ["access_token"] = header + "." + claims + ".",
+                }.ToJsonString();
             }
 
             private static string ApplicationResponse(string secretHint)
             {
-                var endsOn = DateTimeOffset.UtcNow.AddYears(2).ToString("yyyy-MM-ddTHH:mm:ssZ");
-                return "{\"id\":\"" + Application + "\",\"appId\":\"" + Application + "\"," +
-                    "\"displayName\":\"rehearsal\",\"keyCredentials\":[],\"passwordCredentials\":[{" +
-                    "\"keyId\":\"" + Application + "\",\"displayName\":\"rehearsal\",\"hint\":\"" + secretHint + "\"," +
-                    "\"endDateTime\":\"" + endsOn + "\"}]}";
+                var endsOn = DateTimeOffset.UtcNow.AddYears(2);
+                var secret = new JsonObject
+                {
+                    ["keyId"] = Application,
+                    ["displayName"] = "rehearsal",
+                    ["hint"] = secretHint,
+                    ["endDateTime"] = endsOn.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture),
+                };
+                return new JsonObject
+                {
+                    ["id"] = Application,
+                    ["appId"] = Application,
+                    ["displayName"] = "rehearsal",
+                    ["keyCredentials"] = new JsonArray(),
+                    ["passwordCredentials"] = new JsonArray(secret),
+                }.ToJsonString();
             }
 
-            private static string Base64Url(string json)
+            private static string Base64Url(JsonObject json)
             {
-                return Convert.ToBase64String(Encoding.UTF8.GetBytes(json)).TrimEnd('=').Replace('+', '-')
+                return Convert.ToBase64String(Encoding.UTF8.GetBytes(json.ToJsonString())).TrimEnd('=')
+                    .Replace('+', '-')
                     .Replace('/', '_');
             }
         }

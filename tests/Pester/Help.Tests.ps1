@@ -58,7 +58,8 @@ Import-Module '$builderPath'
             $entry[$property.Name] = $property.Value
         }
 
-        $entry.Parameters = @($command.Parameters | ForEach-Object { @{ Name = $_.Name; Description = $_.Description } })
+        $entry.Parameters = @($command.Parameters |
+            ForEach-Object { @{ Name = $_.Name; Description = $_.Description } })
         $entry
     }
 

@@ -198,8 +198,9 @@ Describe 'The package' {
         # The Package task on the module already built, as a release would run it after the tests.
         $root = Join-Path $PSScriptRoot '../..'
         $before = @(Get-PSResourceRepository | ForEach-Object Name)
-        $console = & dotnet (Join-Path $PSHOME 'pwsh.dll') -NoProfile -NonInteractive -File (Join-Path $root 'build.ps1') `
-            -Task Package -NoBuild 2>&1 | Out-String
+        $build = Join-Path $root 'build.ps1'
+        $pwsh = Join-Path $PSHOME 'pwsh.dll'
+        $console = & dotnet $pwsh -NoProfile -NonInteractive -File $build -Task Package -NoBuild 2>&1 | Out-String
         $exitCode = $LASTEXITCODE
         $after = @(Get-PSResourceRepository | ForEach-Object Name)
         $version = (Import-PowerShellDataFile -Path $modulePath).ModuleVersion
@@ -211,7 +212,8 @@ Describe 'The package' {
         $layout = Join-Path $root "out/package/PbiPreflight/$version"
         $shipped = Get-ChildItem (Split-Path $modulePath) -Recurse -File |
             ForEach-Object { [System.IO.Path]::GetRelativePath((Split-Path $modulePath), $_.FullName) }
-        $laidOut = Get-ChildItem $layout -Recurse -File | ForEach-Object { [System.IO.Path]::GetRelativePath($layout, $_.FullName) }
+        $laidOut = Get-ChildItem $layout -Recurse -File |
+            ForEach-Object { [System.IO.Path]::GetRelativePath($layout, $_.FullName) }
         @($laidOut | Sort-Object) | Should -Be @($shipped | Sort-Object)
     }
 
@@ -229,8 +231,9 @@ Describe 'The package' {
             $archive.Dispose()
         }
 
-        foreach ($file in 'PbiPreflight.psd1', 'PbiPreflight.dll', 'PbiPreflight.Format.ps1xml', 'PbiPreflight.Types.ps1xml',
-            'en-US/PbiPreflight.dll-Help.xml', 'en-US/about_PbiPreflight.help.txt') {
+        $required = @('PbiPreflight.psd1', 'PbiPreflight.dll', 'PbiPreflight.Format.ps1xml',
+            'PbiPreflight.Types.ps1xml', 'en-US/PbiPreflight.dll-Help.xml', 'en-US/about_PbiPreflight.help.txt')
+        foreach ($file in $required) {
             $entries | Should -Contain $file
         }
 
@@ -308,8 +311,9 @@ $rows | Test-PbiCredentialScope -ClientSecret $secret -AuthorityHost $env:PBI_TE
         @($run.Objects | Where-Object Check -eq CredentialScope).Count | Should -Be 1
         @($run.Objects)[0].Status.ToString() | Should -Be 'Passed'
         @($run.Errors).Count | Should -Be 2
-        $run.Errors[0].FullyQualifiedErrorId | Should -Be 'InvalidTenantId,PbiPreflight.Commands.TestPbiCredentialScopeCommand'
-        $run.Errors[1].FullyQualifiedErrorId | Should -Be 'InvalidEnvironment,PbiPreflight.Commands.TestPbiCredentialScopeCommand'
+        $command = 'PbiPreflight.Commands.TestPbiCredentialScopeCommand'
+        $run.Errors[0].FullyQualifiedErrorId | Should -Be "InvalidTenantId,$command"
+        $run.Errors[1].FullyQualifiedErrorId | Should -Be "InvalidEnvironment,$command"
         $run.Errors[1].Message | Should -BeLike "*'Mars'*"
     }
 
@@ -388,7 +392,8 @@ Describe 'Workspace filters' {
 
         $admin = @(Get-PbiEmulatorRequest -Emulator $emulator) | Select-Object -Skip $before |
             Where-Object path -like '/v1.0/myorg/admin/groups*'
-        [uri]::UnescapeDataString($admin.path) | Should -BeLike "*type eq 'Workspace'*startswith(name,'Fin')*" -Because 'filters are sent, not paged'
+        $filters = [uri]::UnescapeDataString($admin.path)
+        $filters | Should -BeLike "*type eq 'Workspace'*startswith(name,'Fin')*" -Because 'filters are sent, not paged'
         $summary = @($run.Objects) | Where-Object Check -eq WorkspacePermission
         $summary.Details.AdminWorkspaceCount | Should -BeLessThan 6
     }
@@ -398,12 +403,15 @@ Describe 'Membership only through a nested group' {
     It 'is a warning that names the setting, when the settings are readable' {
         # The developer setting names group A; the service principal is in B, which is nested in A. The
         # read-only admin API setting names B directly, so the settings can be read.
-        $scenario = Join-Path ([System.IO.Path]::GetTempPath()) ("pbi-nested-" + [guid]::NewGuid().ToString('N') + '.json')
+        $groupA = '96000000-0000-4000-8000-000000000004'
+        $groupB = '96000000-0000-4000-8000-000000000005'
+        $scenarioName = 'pbi-nested-' + [guid]::NewGuid().ToString('N') + '.json'
+        $scenario = Join-Path ([System.IO.Path]::GetTempPath()) $scenarioName
         @{
             base           = 'nested-group-only'
             tenantSettings = @{
-                servicePrincipalsCanUseApis                 = @{ enabled = $true; groups = @('96000000-0000-4000-8000-000000000004') }
-                servicePrincipalsCanAccessReadOnlyAdminApis = @{ enabled = $true; groups = @('96000000-0000-4000-8000-000000000005') }
+                servicePrincipalsCanUseApis                 = @{ enabled = $true; groups = @($groupA) }
+                servicePrincipalsCanAccessReadOnlyAdminApis = @{ enabled = $true; groups = @($groupB) }
                 enhanceAdminApisDetailedMetadata            = @{ enabled = $true; groups = @() }
                 enhanceAdminApisExpressions                 = @{ enabled = $true; groups = @() }
             }
@@ -421,7 +429,8 @@ Describe 'Membership only through a nested group' {
         $membership.Status.ToString() | Should -Be 'Warning'
         $membership.Reason | Should -Be 'NestedGroupMembershipOnly'
         $membership.Message | Should -BeLike '*Service principals can*'
-        (@($run.Objects) | Where-Object Check -eq 'WorkspacePermission.PublicApi').Reason | Should -Be 'PublicApiNotAuthorized'
+        $publicApi = @($run.Objects) | Where-Object Check -eq 'WorkspacePermission.PublicApi'
+        $publicApi.Reason | Should -Be 'PublicApiNotAuthorized'
     }
 }
 
@@ -429,13 +438,15 @@ Describe 'The one-line form of a failure' {
     It 'matches the reference preflight for a refused secret' {
         $emulator = Start-PbiEmulator -Scenario invalid-secret
         try {
-            $run = Invoke-PbiChild -Emulator $emulator -Script '(Test-PbiCredentialScope @Connection | Where-Object Check -eq CredentialScope).ToString()'
+            $script = '(Test-PbiCredentialScope @Connection | Where-Object Check -eq CredentialScope).ToString()'
+            $run = Invoke-PbiChild -Emulator $emulator -Script $script
         }
         finally {
             $emulator | Stop-PbiEmulator
         }
 
-        @($run.Objects)[0] | Should -BeLike 'Credentials Scopes: Failed with response{"error":"invalid_client",*}#STATUS:401'
+        $reference = 'Credentials Scopes: Failed with response{"error":"invalid_client",*}#STATUS:401'
+        @($run.Objects)[0] | Should -BeLike $reference
     }
 }
 
@@ -457,7 +468,7 @@ Describe 'Runbook switches' {
         @($run.Objects)[0] | Should -Be $Expected
     }
 
-    It '-FailOnError writes one error per failed check, with the reason as its id, and fails the process with -ErrorAction Stop' {
+    It '-FailOnError writes an error per failed check, the reason as its id; -ErrorAction Stop fails the process' {
         $emulator = Start-PbiEmulator -Scenario admin-api-disabled
         try {
             $run = Invoke-PbiChild -Emulator $emulator -Script 'Invoke-PbiPreflight @Connection -FailOnError'
@@ -478,7 +489,8 @@ catch {
         $failed = @($run.Objects | Where-Object { $_.Status.ToString() -eq 'Failed' })
         $failed.Count | Should -BeGreaterThan 0
         @($run.Errors).Count | Should -Be $failed.Count
-        $run.Errors[0].FullyQualifiedErrorId | Should -Be 'AdminApiNotAuthorized,PbiPreflight.Commands.InvokePbiPreflightCommand'
+        $command = 'PbiPreflight.Commands.InvokePbiPreflightCommand'
+        $run.Errors[0].FullyQualifiedErrorId | Should -Be "AdminApiNotAuthorized,$command"
         $run.Errors[0].Category | Should -Be 'PermissionDenied'
         @($stopped.Objects)[0] | Should -BeLike 'AdminApiNotAuthorized,*'
     }
@@ -553,7 +565,8 @@ Remove-Item $csv, $clixml
     It 'shows a table of Check, Status, Reason and Message, wrapping the message' {
         $header = ($views.PlainTable -split "`n") | Where-Object { $_ -match '^Check\s' } | Select-Object -First 1
         ($header.Trim() -split '\s+') | Should -Be @('Check', 'Status', 'Reason', 'Message')
-        $views.PlainTable | Should -Match 'WorkspacePermission\.AdminApi\s+Failed\s+AdminApiNotAuthorized\s+Power BI refused'
+        $row = 'WorkspacePermission\.AdminApi\s+Failed\s+AdminApiNotAuthorized\s+Power BI refused'
+        $views.PlainTable | Should -Match $row
         $views.PlainTable | Should -Match 'TenantSettings\.GroupMembership\s+Skipped\s+TenantSettingsUnreadable'
     }
 

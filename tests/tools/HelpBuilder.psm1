@@ -538,7 +538,8 @@ function Write-MamlParameter {
     }
 
     $pipeline = if ($binding) { "True ($($binding -join ', '))" } else { 'False' }
-    $wildcards = @($metadata.Attributes | Where-Object { $_ -is [System.Management.Automation.SupportsWildcardsAttribute] })
+    $wildcards = @($metadata.Attributes |
+        Where-Object { $_ -is [System.Management.Automation.SupportsWildcardsAttribute] })
     $isSwitch = $type -eq [System.Management.Automation.SwitchParameter]
 
     $Writer.WriteStartElement('parameter', $script:CommandNamespace)
@@ -547,7 +548,8 @@ function Write-MamlParameter {
     $Writer.WriteAttributeString('globbing', "$($wildcards.Count -gt 0)".ToLowerInvariant())
     $Writer.WriteAttributeString('pipelineInput', $pipeline)
     $Writer.WriteAttributeString('position', $position)
-    $Writer.WriteAttributeString('aliases', $(if ($metadata.Aliases.Count) { $metadata.Aliases -join ', ' } else { 'none' }))
+    $aliases = if ($metadata.Aliases.Count) { $metadata.Aliases -join ', ' } else { 'none' }
+    $Writer.WriteAttributeString('aliases', $aliases)
     $Writer.WriteElementString('name', $script:MamlNamespace, $Name)
     Write-MamlDescription $Writer $Description
     if (-not $isSwitch) {

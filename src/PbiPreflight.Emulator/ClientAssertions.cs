@@ -23,7 +23,9 @@ public sealed class ClientAssertions(
     /// <param name="tenant">The tenant the request is for.</param>
     /// <param name="app">The app named by client_id.</param>
     /// <param name="assertion">The client_assertion value.</param>
-    /// <param name="tokenEndpoint">The URL the request was sent to, which a certificate assertion's aud must name.</param>
+    /// <param name="tokenEndpoint">
+    /// The URL the request was sent to, which a certificate assertion's aud must name.
+    /// </param>
     public EntraError? Check(EmulatedTenant tenant, AppRegistration app, string assertion, string tokenEndpoint)
     {
         if (!JwtText.TryRead(assertion, out var jwt))
@@ -115,7 +117,8 @@ public sealed class ClientAssertions(
         foreach (var name in app.Certificates)
         {
             if (certificates.Find(name) is { } registered
-                && ((sha256 is not null && sha256 == registered.X5tS256) || (sha1 is not null && sha1 == registered.X5t)))
+                && ((sha256 is not null && sha256 == registered.X5tS256)
+                    || (sha1 is not null && sha1 == registered.X5t)))
             {
                 return registered.Certificate;
             }
@@ -219,7 +222,8 @@ public sealed class ClientAssertions(
         var seconds = now.ToUnixTimeSeconds();
         var notBefore = JwtText.Seconds(claims, "nbf");
         var expires = JwtText.Seconds(claims, "exp");
-        if (expires is null || seconds >= expires || (notBefore is not null && notBefore > seconds + NotBeforeSkewSeconds))
+        var notYetValid = notBefore is not null && notBefore > seconds + NotBeforeSkewSeconds;
+        if (expires is null || seconds >= expires || notYetValid)
         {
             var from = notBefore is null ? "1970-01-01T00:00:00.0000000Z" : Unix(notBefore.Value);
             var until = expires is null ? "(none)" : Unix(expires.Value);

@@ -92,7 +92,8 @@ public sealed class DeviceCodes(TenantDirectory tenants, TimeProvider clock)
             return DeviceCodeState.Expired;
         }
 
-        if (behaviour.Outcome == DeviceCodeOutcomes.Expire || elapsed < TimeSpan.FromMilliseconds(behaviour.ApproveAfterMs))
+        if (behaviour.Outcome == DeviceCodeOutcomes.Expire
+            || elapsed < TimeSpan.FromMilliseconds(behaviour.ApproveAfterMs))
         {
             return DeviceCodeState.Pending;
         }

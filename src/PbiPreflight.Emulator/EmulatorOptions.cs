@@ -40,7 +40,9 @@ public sealed class EmulatorOptions
     /// </summary>
     public string? CertificateHost { get; init; }
 
-    /// <summary>How many tenants to serve, replacing the scenario's <c>tenants</c>; null keeps the scenario's.</summary>
+    /// <summary>
+    /// How many tenants to serve, replacing the scenario's <c>tenants</c>; null keeps the scenario's.
+    /// </summary>
     public int? Tenants { get; init; }
 
     /// <summary>

@@ -120,7 +120,8 @@ public sealed class FabricEndpoints(TenantDirectory tenants, TokenIssuer issuer,
             new TenantSetting { Enabled = true }, "ExportAndSharing");
     }
 
-    private static JsonObject Setting(EmulatedTenant tenant, string name, string title, TenantSetting setting, string group)
+    private static JsonObject Setting(
+        EmulatedTenant tenant, string name, string title, TenantSetting setting, string group)
     {
         var item = new JsonObject
         {

@@ -194,7 +194,8 @@ public sealed partial class GraphEndpoints(
             }
         }
 
-        body["passwordCredentials"] = new JsonArray([.. app.Secrets.Select(s => (JsonNode)PasswordCredential(tenant, s))]);
+        body["passwordCredentials"] =
+            new JsonArray([.. app.Secrets.Select(s => (JsonNode)PasswordCredential(tenant, s))]);
 
         body["keyCredentials"] = new JsonArray([.. app.Certificates
             .Select(certificates.Find)

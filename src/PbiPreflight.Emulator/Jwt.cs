@@ -35,7 +35,11 @@ public sealed class TokenIssuer : IDisposable
     /// <paramref name="authenticationMethod"/> is the <c>appidacr</c> value: 1 secret, 2 certificate or assertion.
     /// </summary>
     public string Issue(
-        EmulatedTenant tenant, AppRegistration app, string audience, DateTimeOffset now, string authenticationMethod = "1")
+        EmulatedTenant tenant,
+        AppRegistration app,
+        string audience,
+        DateTimeOffset now,
+        string authenticationMethod = "1")
     {
         var payload = CommonClaims(tenant, app, audience, now, authenticationMethod);
         payload["idtyp"] = "app";
@@ -288,7 +292,10 @@ public static class JwtText
             }
 
             jwt = new ParsedJwt(
-                header, payload, Encoding.ASCII.GetBytes(parts[0] + "." + parts[1]), Base64Url.DecodeFromChars(parts[2]));
+                header,
+                payload,
+                Encoding.ASCII.GetBytes(parts[0] + "." + parts[1]),
+                Base64Url.DecodeFromChars(parts[2]));
             return true;
         }
         catch (Exception exception) when (exception is FormatException or JsonException)

@@ -66,7 +66,9 @@ public sealed class ManagedIdentityEndpoint(TenantDirectory tenants, TokenIssuer
                 "Only one of client_id, mi_res_id, object_id and principal_id may be given.");
         }
 
-        var (tenant, identity) = FindIdentity(given.Count == 0 ? null : given[0], given.Count == 0 ? "" : query[given[0]]!);
+        var (tenant, identity) = FindIdentity(
+            given.Count == 0 ? null : given[0],
+            given.Count == 0 ? "" : query[given[0]]!);
         if (identity is null)
         {
             return HttpJson.WriteAsync(context, StatusCodes.Status400BadRequest, new JsonObject

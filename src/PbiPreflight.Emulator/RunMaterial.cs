@@ -7,7 +7,9 @@ namespace PbiPreflight.Emulator;
 /// </summary>
 public sealed class RunMaterial
 {
-    /// <summary>Makes the tenants, and the certificates and federated token file in <paramref name="directory"/>.</summary>
+    /// <summary>
+    /// Makes the tenants, and the certificates and federated token file in <paramref name="directory"/>.
+    /// </summary>
     public RunMaterial(
         string directory, CertificateAuthority authority, Scenario model, int tenantCount, DateTimeOffset startedAt)
     {

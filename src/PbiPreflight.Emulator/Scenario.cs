@@ -287,7 +287,9 @@ public sealed class AppRegistration
     /// <summary>Federated identity credentials.</summary>
     public List<FederatedCredential> FederatedCredentials { get; set; } = [];
 
-    /// <summary>Null for an app registration; <c>systemAssigned</c> or <c>userAssigned</c> for a managed identity.</summary>
+    /// <summary>
+    /// Null for an app registration; <c>systemAssigned</c> or <c>userAssigned</c> for a managed identity.
+    /// </summary>
     public string? ManagedIdentity { get; set; }
 
     /// <summary>A user-assigned managed identity's Azure resource id.</summary>

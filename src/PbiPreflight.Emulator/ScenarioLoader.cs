@@ -291,7 +291,8 @@ public static partial class ScenarioLoader
             var unknown = app.Certificates.Where(n => !certificateNames.Contains(n, StringComparer.OrdinalIgnoreCase));
             foreach (var missing in unknown)
             {
-                yield return $"app '{app.DisplayName}' registers certificate '{missing}', which clientCertificates lacks";
+                yield return
+                    $"app '{app.DisplayName}' registers certificate '{missing}', which clientCertificates lacks";
             }
 
             if (app.ManagedIdentity is not (null or "systemAssigned" or "userAssigned"))
@@ -311,7 +312,8 @@ public static partial class ScenarioLoader
             yield return duplicate;
         }
 
-        foreach (var user in model.Users.Where(u => !Guid.TryParse(u.ObjectId, out _) || !u.UserPrincipalName.Contains('@')))
+        var malformed = model.Users.Where(u => !Guid.TryParse(u.ObjectId, out _) || !u.UserPrincipalName.Contains('@'));
+        foreach (var user in malformed)
         {
             yield return $"user '{user.UserPrincipalName}' needs a GUID objectId and a name with '@'";
         }
@@ -329,7 +331,8 @@ public static partial class ScenarioLoader
         }
 
         if (deviceCode.User is { } deviceUser
-            && !model.Users.Any(u => string.Equals(u.UserPrincipalName, deviceUser, StringComparison.OrdinalIgnoreCase)))
+            && !model.Users.Any(u =>
+                string.Equals(u.UserPrincipalName, deviceUser, StringComparison.OrdinalIgnoreCase)))
         {
             yield return $"deviceCode.user '{deviceUser}' is not one of users";
         }

@@ -95,7 +95,8 @@ public sealed partial class TokenEndpoint(
         {
             body["expires_in"] = lifetime;
             body["ext_expires_in"] = lifetime;
-            body["access_token"] = issuer.Issue(grant.Tenant, grant.App, grant.Resource, now, grant.AuthenticationMethod);
+            body["access_token"] =
+                issuer.Issue(grant.Tenant, grant.App, grant.Resource, now, grant.AuthenticationMethod);
         }
         else
         {
@@ -470,7 +471,8 @@ public sealed partial class TokenEndpoint(
         if (user.LockedOut)
         {
             return EntraError.BadRequest("invalid_grant", 50053,
-                "Your account is locked. You've tried to sign in too many times with an incorrect user ID or password.");
+                "Your account is locked. You've tried to sign in too many times with an incorrect user ID or " +
+                "password.");
         }
 
         // A federated account's password lives with its identity provider, so Entra cannot check it.
@@ -825,8 +827,11 @@ public static class GraphResources
 /// <param name="Tenant">The tenant.</param>
 /// <param name="App">The client app (or managed identity).</param>
 /// <param name="Resource">The resource, without a trailing slash.</param>
-/// <param name="AuthenticationMethod">How the client authenticated: 0 public, 1 secret, 2 certificate or assertion.</param>
-public sealed record TokenGrant(EmulatedTenant Tenant, AppRegistration App, string Resource, string AuthenticationMethod)
+/// <param name="AuthenticationMethod">
+/// How the client authenticated: 0 public, 1 secret, 2 certificate or assertion.
+/// </param>
+public sealed record TokenGrant(
+    EmulatedTenant Tenant, AppRegistration App, string Resource, string AuthenticationMethod)
 {
     /// <summary>The signed-in user of a delegated grant; null for app-only.</summary>
     public UserAccount? User { get; init; }

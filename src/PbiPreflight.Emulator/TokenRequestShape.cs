@@ -25,7 +25,8 @@ public sealed record TokenRequestShape(string GrantType, string ClientAuthentica
 
         var basic = context.Request.Headers.Authorization.ToString()
             .StartsWith("Basic ", StringComparison.OrdinalIgnoreCase);
-        return new TokenRequestShape(grantType, form["client_secret"].ToString().Length > 0 || basic ? "secret" : "none");
+        var clientAuthentication = form["client_secret"].ToString().Length > 0 || basic ? "secret" : "none";
+        return new TokenRequestShape(grantType, clientAuthentication);
     }
 
     private static string AssertionKind(string assertion, string clientId)

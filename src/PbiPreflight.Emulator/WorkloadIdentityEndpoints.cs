@@ -72,7 +72,8 @@ public sealed class WorkloadIdentityEndpoints(
         };
         var token = federation.Mint(
             GitHubIssuer, definition.Subject, audience, clock.GetUtcNow(), definition.LifetimeSeconds, claims);
-        return HttpJson.WriteAsync(context, StatusCodes.Status200OK, new JsonObject { ["count"] = 1, ["value"] = token });
+        var answer = new JsonObject { ["count"] = 1, ["value"] = token };
+        return HttpJson.WriteAsync(context, StatusCodes.Status200OK, answer);
     }
 
     private async Task MintAsync(HttpContext context)

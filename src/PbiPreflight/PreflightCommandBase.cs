@@ -47,7 +47,9 @@ namespace PbiPreflight.Commands
         /// <summary>The parameter set of a federated token in a file.</summary>
         protected const string FederatedTokenFileSet = "FederatedTokenFile";
 
-        /// <summary>The parameter set of workload identity federation with the token found in the environment.</summary>
+        /// <summary>
+        /// The parameter set of workload identity federation with the token found in the environment.
+        /// </summary>
         protected const string WorkloadIdentitySet = "WorkloadIdentity";
 
         /// <summary>The parameter set of an access token the caller already has.</summary>
@@ -352,7 +354,9 @@ namespace PbiPreflight.Commands
                         ExpiryWarningDays = CertificateExpiryWarningDays,
                     };
                 case UserCredentialSet:
-                    return new UserPasswordCredential(UserCredential?.UserName ?? string.Empty, UserCredential?.Password);
+                    return new UserPasswordCredential(
+                        UserCredential?.UserName ?? string.Empty,
+                        UserCredential?.Password);
                 case DeviceCodeSet:
                     return new DeviceCodeCredential();
                 case IdentitySet:

@@ -45,7 +45,8 @@ namespace PbiPreflight.Tests
             ["ExpressionsMissingWithoutTables"] = "ExpressionsMissing",
         };
 
-        private static readonly Regex Placeholder = new Regex(@"(?<!\{)\{(?<index>\d+)(?:,[^}:]*)?(?::(?<format>[^}]*))?\}");
+        private static readonly Regex Placeholder =
+            new Regex(@"(?<!\{)\{(?<index>\d+)(?:,[^}:]*)?(?::(?<format>[^}]*))?\}");
 
         public static TheoryData<string> EntryNames()
         {
@@ -304,7 +305,8 @@ namespace PbiPreflight.Tests
 
         private static Diagnosis.Diagnosis Entry(string name)
         {
-            var value = typeof(DiagnosisCatalog).GetField(name, BindingFlags.Public | BindingFlags.Static)!.GetValue(null);
+            var field = typeof(DiagnosisCatalog).GetField(name, BindingFlags.Public | BindingFlags.Static)!;
+            var value = field.GetValue(null);
             Assert.NotNull(value);
             return (Diagnosis.Diagnosis)value!;
         }

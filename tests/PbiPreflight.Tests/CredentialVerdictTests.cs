@@ -64,7 +64,8 @@ namespace PbiPreflight.Tests
             // The scripted token endpoint issues the token, as Entra ID would to a client secret.
             var service = new FakePowerBi { Roles = new[] { "Tenant.ReadWrite.All" } };
 
-            var reporter = await EngineHarness.RunAsync(service, EngineHarness.Request(PreflightChecks.CredentialScope));
+            var request = EngineHarness.Request(PreflightChecks.CredentialScope);
+            var reporter = await EngineHarness.RunAsync(service, request);
             var result = reporter.Single("CredentialScope");
 
             Assert.Equal(CheckStatus.Warning, result.Status);

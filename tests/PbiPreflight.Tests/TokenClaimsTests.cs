@@ -36,7 +36,8 @@ namespace PbiPreflight.Tests
         [Fact]
         public void V1UserTokenGivesUpnAndSplitScopes()
         {
-            var claims = TokenClaims.Read(TestTokens.Jwt(TestTokens.UserV1(Expiry, "Tenant.Read.All  Workspace.Read.All")));
+            var token = TestTokens.Jwt(TestTokens.UserV1(Expiry, "Tenant.Read.All  Workspace.Read.All"));
+            var claims = TokenClaims.Read(token);
 
             Assert.Equal("user", claims!.IdentityType);
             Assert.Equal("admin@contoso.com", claims.UserPrincipalName);

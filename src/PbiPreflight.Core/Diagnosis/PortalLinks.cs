@@ -32,9 +32,11 @@ namespace PbiPreflight.Diagnosis
                 case PortalPage.AppOverview when app != null:
                     return portal.AbsoluteUri + AppRegistration + "Overview" + app;
                 case PortalPage.ConditionalAccess:
-                    return portal.AbsoluteUri + "#view/Microsoft_AAD_ConditionalAccess/ConditionalAccessBlade/~/Policies";
+                    return portal.AbsoluteUri +
+                        "#view/Microsoft_AAD_ConditionalAccess/ConditionalAccessBlade/~/Policies";
                 case PortalPage.Users:
-                    return portal.AbsoluteUri + "#view/Microsoft_AAD_UsersAndTenants/UserManagementMenuBlade/~/AllUsers";
+                    return portal.AbsoluteUri +
+                        "#view/Microsoft_AAD_UsersAndTenants/UserManagementMenuBlade/~/AllUsers";
                 default:
                     return portal.AbsoluteUri;
             }

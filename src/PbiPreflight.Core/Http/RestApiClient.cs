@@ -99,7 +99,8 @@ namespace PbiPreflight.Http
             Func<Stream, CancellationToken, Task<object?>>? read = null)
         {
             reporter.Verbose(Messages.Format(Messages.VerboseRequest, method.Method, path));
-            var answer = await SendWithTokenAsync(method, path, json, pipeline, read, cancellation).ConfigureAwait(false);
+            var answer = await SendWithTokenAsync(method, path, json, pipeline, read, cancellation)
+                .ConfigureAwait(false);
             if (!SaysTokenExpired(answer))
             {
                 return answer;

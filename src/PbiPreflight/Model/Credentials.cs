@@ -151,7 +151,9 @@ namespace PbiPreflight
         public override string SignsInWith => "a federated token";
     }
 
-    /// <summary>An access token the caller already holds; the preflight inspects it instead of asking for one.</summary>
+    /// <summary>
+    /// An access token the caller already holds; the preflight inspects it instead of asking for one.
+    /// </summary>
     public sealed class AccessTokenCredential : PreflightCredential
     {
         /// <summary>Wraps the token.</summary>

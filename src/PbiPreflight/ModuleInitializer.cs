@@ -22,7 +22,7 @@ namespace PbiPreflight
     /// </list>
     /// In that order: the handshake needs the roots before the rehearsal's gains are due. Measured with
     /// build.ps1 -Task Bench, the rehearsal took the first Test-PbiCredentialScope of a new PowerShell from about
-    /// 470 ms to about 380 ms more than an empty module. Both happen once per process: importing again (-Force, a
+    /// 470 ms to 370-410 ms more than an empty module, depending on the machine's load. Both happen once per process: importing again (-Force, a
     /// runspace of ForEach-Object -Parallel or of a thread job) finds them done or under way.
     /// </summary>
     /// <remarks>

@@ -20,10 +20,10 @@ namespace PbiPreflight
     /// <item>The engine is loaded and rehearses a sign-in against answers held in memory, which compiles the code
     /// that runs once the real token comes back (see the engine's SignInRehearsal).</item>
     /// </list>
-    /// In that order: the handshake needs the roots before the rehearsal's gains are due. Measured with
-    /// build.ps1 -Task Bench, the rehearsal took the first Test-PbiCredentialScope of a new PowerShell from about
-    /// 470 ms to 370-410 ms more than an empty module, depending on the machine's load. Both happen once per process: importing again (-Force, a
-    /// runspace of ForEach-Object -Parallel or of a thread job) finds them done or under way.
+    /// In that order: the handshake needs the roots before the rehearsal's gains are due. Measured with build.ps1 -Task
+    /// Bench, the rehearsal took the first Test-PbiCredentialScope of a new PowerShell from about 470 ms to 370-410 ms
+    /// more than an empty module, depending on the machine's load. Both happen once per process: importing again
+    /// (-Force, a runspace of ForEach-Object -Parallel or of a thread job) finds them done or under way.
     /// </summary>
     /// <remarks>
     /// Windows PowerShell gets neither: it validates through the system's store, and it has no load contexts, so
